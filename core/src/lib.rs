@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod diagnose;
+pub mod error;
+pub mod event;
+pub mod headers;
+pub mod random;
+pub mod signature;
+pub mod time;
+
+pub use diagnose::{Cause, Diagnosis, diagnose};
+pub use error::{PayloadError, VerifyError};
+#[cfg(feature = "serde")]
+pub use event::{Event, EventData, flatten, flatten_json, sample_event, sample_events};
+pub use event::{EventType, Family, new_event_id, new_test_event_id, new_webhook_id};
+pub use headers::{DeliveryInfo, WebhookHeaders, delivery_headers};
+pub use random::RandomSource;
+pub use signature::{
+    DEFAULT_TOLERANCE_SECS, SECRET_PREFIX, Scheme, Secret, SignatureHeader, Verified, Verifier, sign, sign_legacy,
+};
