@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod headers;
 pub mod random;
+pub mod retry;
 pub mod signature;
 pub mod time;
 
@@ -22,6 +23,10 @@ pub use event::{Event, EventData, flatten, flatten_json, sample_event, sample_ev
 pub use event::{EventType, Family, new_event_id, new_test_event_id, new_webhook_id};
 pub use headers::{DeliveryInfo, WebhookHeaders, delivery_headers};
 pub use random::RandomSource;
+pub use retry::{
+    MAX_RETRY_AFTER_SECS, NetworkErrorKind, Outcome, OutcomeClass, RetrySchedule, STANDARD_DELAYS, ScheduleError,
+    parse_retry_after,
+};
 pub use signature::{
     DEFAULT_TOLERANCE_SECS, SECRET_PREFIX, Scheme, Secret, SignatureHeader, Verified, Verifier, sign, sign_legacy,
 };
