@@ -131,8 +131,7 @@ pub struct Verified {
 }
 
 fn mac_v1(mut mac: HmacSha256, timestamp: i64, body: &[u8]) -> [u8; 32] {
-    mac.update(itoa_buf(timestamp).as_bytes());
-    mac.update(b".");
+    mac.update(Digits::new(timestamp).with_dot());
     mac.update(body);
     mac.finalize().into_bytes().into()
 }
@@ -142,36 +141,56 @@ fn mac_legacy(mut mac: HmacSha256, body: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// Formats an i64 without allocation-heavy machinery (used on the hot path).
-fn itoa_buf(n: i64) -> heapless_str::Buf {
-    let mut buf = heapless_str::Buf::new();
-    let _ = fmt::Write::write_fmt(&mut buf, format_args!("{n}"));
-    buf
+/// A timestamp's decimal digits on the stack (the hot path formats one per verify).
+struct Digits {
+    /// Right-aligned digits, then a `.` (the v1 signed payload is `"{t}." + body`).
+    bytes: [u8; 21],
+    start: usize,
 }
 
-mod heapless_str {
-    /// A 24-byte stack string: enough for any i64.
-    pub(super) struct Buf {
-        bytes: [u8; 24],
-        len: usize,
-    }
-    impl Buf {
-        pub(super) const fn new() -> Self {
-            Self { bytes: [0; 24], len: 0 }
+impl Digits {
+    fn new(n: i64) -> Self {
+        let mut bytes = [0u8; 21];
+        bytes[20] = b'.';
+        let mut start = 20;
+        let mut rest = n.unsigned_abs();
+        loop {
+            start -= 1;
+            if let Some(slot) = bytes.get_mut(start) {
+                // `rest % 10` is a single digit: the cast cannot truncate.
+                *slot = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 || start == 1 {
+                break;
+            }
         }
-        pub(super) fn as_bytes(&self) -> &[u8] {
-            self.bytes.get(..self.len).unwrap_or_default()
+        if n < 0 {
+            start -= 1;
+            if let Some(slot) = bytes.get_mut(start) {
+                *slot = b'-';
+            }
         }
+        Self { bytes, start }
     }
-    impl core::fmt::Write for Buf {
-        fn write_str(&mut self, s: &str) -> core::fmt::Result {
-            let end = self.len + s.len();
-            let dst = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
-            dst.copy_from_slice(s.as_bytes());
-            self.len = end;
-            Ok(())
-        }
+
+    /// The digits followed by `.`.
+    fn with_dot(&self) -> &[u8] {
+        self.bytes.get(self.start..).unwrap_or_default()
     }
+
+    fn as_str(&self) -> &str {
+        let digits = self.bytes.get(self.start..20).unwrap_or_default();
+        core::str::from_utf8(digits).unwrap_or_default()
+    }
+}
+
+/// Compares two signatures in constant time (four 64-bit words through `subtle`).
+fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> subtle::Choice {
+    a.chunks_exact(8).zip(b.chunks_exact(8)).fold(subtle::Choice::from(1), |acc, (x, y)| {
+        let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or_default());
+        acc & word(x).ct_eq(&word(y))
+    })
 }
 
 /// Signs `body` at `timestamp` (unix seconds) with each secret, returning the `X-Signature`
@@ -180,7 +199,7 @@ mod heapless_str {
 pub fn sign(secrets: &[Secret], timestamp: i64, body: &[u8]) -> String {
     let mut out = String::with_capacity(24 + secrets.len() * 68);
     out.push_str("t=");
-    out.push_str(core::str::from_utf8(itoa_buf(timestamp).as_bytes()).unwrap_or_default());
+    out.push_str(Digits::new(timestamp).as_str());
     for secret in secrets {
         out.push_str(",v1=");
         push_hex(&mut out, &mac_v1(secret.mac(), timestamp, body));
@@ -230,7 +249,7 @@ impl<'a> SignatureHeader<'a> {
     pub fn parse(header: &'a str) -> Result<Self, VerifyError> {
         let parsed = Parsed::parse(header)?;
         Ok(match parsed {
-            Parsed::V1 { timestamp, header } => Self::V1 { timestamp, signatures: v1_values(header).collect() },
+            Parsed::V1 { timestamp, header, .. } => Self::V1 { timestamp, signatures: v1_values(header).collect() },
             Parsed::Legacy { signature } => Self::Legacy { signature },
         })
     }
@@ -257,10 +276,24 @@ impl fmt::Display for SignatureHeader<'_> {
     }
 }
 
+/// How many `v1` signatures the hot path decodes on the stack.
+const INLINE: usize = 4;
+
 /// Allocation-free parse result used by the verify hot path.
 enum Parsed<'a> {
-    V1 { timestamp: i64, header: &'a str },
-    Legacy { signature: &'a str },
+    V1 {
+        timestamp: i64,
+        header: &'a str,
+        /// The first [`INLINE`] well-formed `v1` signatures, decoded during the parse.
+        inline: [[u8; 32]; INLINE],
+        /// How many of `inline` are set.
+        len: usize,
+        /// Whether more well-formed `v1` values follow (then `header` is scanned again).
+        more: bool,
+    },
+    Legacy {
+        signature: &'a str,
+    },
 }
 
 fn items(header: &str) -> impl Iterator<Item = Result<(&str, &str), VerifyError>> {
@@ -296,20 +329,34 @@ impl<'a> Parsed<'a> {
         let mut v1_count = 0usize;
         let mut count = 0usize;
         let mut legacy = None;
+        let mut inline = [[0u8; 32]; INLINE];
+        let mut len = 0;
+        let mut more = false;
         for item in items(header) {
             let (key, value) = item?;
             count += 1;
             match key {
                 "t" if timestamp.is_some() => return Err(VerifyError::MalformedSignature),
                 "t" => timestamp = Some(parse_timestamp(value)?),
-                "v1" => v1_count += 1,
+                "v1" => {
+                    v1_count += 1;
+                    if let Some(sig) = decode_sig(value) {
+                        match inline.get_mut(len) {
+                            Some(slot) => {
+                                *slot = sig;
+                                len += 1;
+                            }
+                            None => more = true,
+                        }
+                    }
+                }
                 "sha256" => legacy = Some(value),
                 _ => {}
             }
         }
         match (timestamp, legacy) {
             (Some(_), _) if v1_count == 0 => Err(VerifyError::MalformedSignature),
-            (Some(timestamp), _) => Ok(Self::V1 { timestamp, header }),
+            (Some(timestamp), _) => Ok(Self::V1 { timestamp, header, inline, len, more }),
             (None, Some(signature)) if count == 1 => Ok(Self::Legacy { signature }),
             _ => Err(VerifyError::MalformedSignature),
         }
@@ -318,9 +365,20 @@ impl<'a> Parsed<'a> {
 
 /// Decodes a 64-hex-digit signature (either case); anything else never matches.
 fn decode_sig(value: &str) -> Option<[u8; 32]> {
+    const fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let digits: &[u8; 64] = value.as_bytes().try_into().ok()?;
     let mut out = [0u8; 32];
-    (value.len() == 64).then_some(())?;
-    hex::decode_to_slice(value, &mut out).ok()?;
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let [hi, lo] = pair else { return None };
+        *byte = (nibble(*hi)? << 4) | nibble(*lo)?;
+    }
     Some(out)
 }
 
@@ -407,26 +465,16 @@ impl Verifier {
     /// One [`VerifyError`] (never `InvalidPayload`).
     pub fn verify(&self, header: Option<&str>, body: &[u8], now: i64) -> Result<Verified, VerifyError> {
         match Parsed::parse(header.unwrap_or(""))? {
-            Parsed::V1 { timestamp, header } => {
+            Parsed::V1 { timestamp, header, inline, len, more } => {
                 self.check_timestamp(timestamp, now)?;
-                let mut candidates = [[0u8; 32]; 4];
-                let mut extra: Vec<[u8; 32]> = Vec::new();
-                let mut n = 0;
-                for value in v1_values(header) {
-                    let Some(sig) = decode_sig(value) else { continue };
-                    match candidates.get_mut(n) {
-                        Some(slot) => *slot = sig,
-                        None => extra.push(sig),
-                    }
-                    n += 1;
-                }
-                let inline = candidates.get(..n.min(4)).unwrap_or_default();
+                let inline = inline.get(..len).unwrap_or_default();
+                // More than INLINE signatures is unusual (rotation gives two): decode them all.
+                let all: Vec<[u8; 32]> =
+                    if more { v1_values(header).filter_map(decode_sig).collect() } else { Vec::new() };
+                let candidates = if more { all.as_slice() } else { inline };
                 for (index, key) in self.keys.iter().enumerate() {
                     let expected = mac_v1(key.clone(), timestamp, body);
-                    let hit = inline
-                        .iter()
-                        .chain(extra.iter())
-                        .fold(subtle::Choice::from(0), |acc, sig| acc | sig.ct_eq(&expected));
+                    let hit = candidates.iter().fold(subtle::Choice::from(0), |acc, sig| acc | ct_eq32(sig, &expected));
                     if bool::from(hit) {
                         return Ok(Verified { scheme: Scheme::V1, timestamp: Some(timestamp), secret_index: index });
                     }
@@ -439,7 +487,7 @@ impl Verifier {
                 }
                 let sig = decode_sig(signature).ok_or(VerifyError::NoMatchingSignature)?;
                 for (index, key) in self.keys.iter().enumerate() {
-                    if bool::from(sig.ct_eq(&mac_legacy(key.clone(), body))) {
+                    if bool::from(ct_eq32(&sig, &mac_legacy(key.clone(), body))) {
                         return Ok(Verified { scheme: Scheme::Legacy, timestamp: None, secret_index: index });
                     }
                 }
@@ -487,7 +535,7 @@ pub(crate) fn decode_signature(value: &str) -> Option<[u8; 32]> {
 
 pub(crate) fn parse_header_parts(header: &str) -> Result<(Scheme, Option<i64>, Vec<&str>), VerifyError> {
     Ok(match Parsed::parse(header)? {
-        Parsed::V1 { timestamp, header } => (Scheme::V1, Some(timestamp), v1_values(header).collect()),
+        Parsed::V1 { timestamp, header, .. } => (Scheme::V1, Some(timestamp), v1_values(header).collect()),
         Parsed::Legacy { signature } => (Scheme::Legacy, None, alloc::vec![signature]),
     })
 }
@@ -495,6 +543,30 @@ pub(crate) fn parse_header_parts(header: &str) -> Result<(Scheme, Option<i64>, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_match_display() {
+        for n in [0, 7, -5, 10, 1_774_866_600, i64::MAX, i64::MIN, -1_000_000_000_000] {
+            assert_eq!(Digits::new(n).as_str(), alloc::format!("{n}"));
+        }
+    }
+
+    #[test]
+    fn signature_decoding_and_comparison() {
+        let lower = "00ff10abcdef0123456789abcdef0123456789abcdef0123456789abcdef0189";
+        let sig = decode_sig(lower).unwrap();
+        assert_eq!(decode_sig(&lower.to_ascii_uppercase()), Some(sig));
+        assert_eq!(sig[..3], [0x00, 0xff, 0x10]);
+        assert!(decode_sig(&lower[..62]).is_none());
+        assert!(decode_sig(&alloc::format!("{}g", &lower[..63])).is_none());
+        assert!(decode_sig("é0ff10abcdef0123456789abcdef0123456789abcdef0123456789abcdef01").is_none());
+        assert!(bool::from(ct_eq32(&sig, &sig)));
+        for i in 0..32 {
+            let mut other = sig;
+            other[i] ^= 0x80;
+            assert!(!bool::from(ct_eq32(&sig, &other)));
+        }
+    }
 
     #[test]
     fn debug_is_redacted() {
