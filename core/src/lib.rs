@@ -8,6 +8,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod diagnose;
+pub mod engine;
 pub mod error;
 pub mod event;
 pub mod headers;
@@ -17,6 +18,10 @@ pub mod signature;
 pub mod time;
 
 pub use diagnose::{Cause, Diagnosis, diagnose};
+pub use engine::{
+    Action, AttemptRecord, AttemptResult, Delivery, DeliveryId, DeliveryKind, DeliveryState, EngineError, HealthPolicy,
+    OutgoingEvent, Scheduler, SchedulerConfig, SendRequest, WebhookConfig, WebhookHealth,
+};
 pub use error::{PayloadError, VerifyError};
 #[cfg(feature = "serde")]
 pub use event::{Event, EventData, flatten, flatten_json, sample_event, sample_events};
