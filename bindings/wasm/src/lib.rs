@@ -1,0 +1,311 @@
+//! WebAssembly binding of the cStar webhooks core (`@cstar/webhooks-wasm`).
+//!
+//! The binding converts types and errors only. Bytes and strings come in, the core decides,
+//! and every function answers with one JSON text that the package's JavaScript face
+//! (`packages/npm-wasm/src/api.js`) parses: a result, or `{"error": code, "message": text}`
+//! where `code` is the core's stable `code()` string. Answering with JSON rather than
+//! building JavaScript objects from Rust keeps the `.wasm` small (the JSON printer is linked
+//! anyway) and the boundary one call wide. Numbers that are unix seconds travel as `i64`
+//! (JavaScript `BigInt`); the JavaScript face checks that they are safe integers first.
+
+// wasm-bindgen passes optional strings and string lists in as owned values only.
+#![allow(clippy::needless_pass_by_value)]
+
+use cstar_webhooks::{
+    Cause, DeliveryInfo, Event, EventType, RetrySchedule, Secret, Verified, Verifier, VerifyError, WebhookHeaders,
+    delivery_headers, diagnose as core_diagnose, flatten_json, sample_event, sign as core_sign,
+    sign_legacy as core_sign_legacy,
+};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+fn json(value: &impl Serialize) -> String {
+    // Serializing these plain structs to a String cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct ErrorJs<'a> {
+    error: &'static str,
+    message: &'a str,
+}
+
+fn error_json(e: &VerifyError) -> String {
+    json(&ErrorJs { error: e.code(), message: &e.to_string() })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifiedJs {
+    scheme: &'static str,
+    timestamp: Option<i64>,
+    secret_index: usize,
+}
+
+impl From<Verified> for VerifiedJs {
+    fn from(v: Verified) -> Self {
+        Self { scheme: v.scheme.as_str(), timestamp: v.timestamp, secret_index: v.secret_index }
+    }
+}
+
+fn secrets(list: Vec<String>) -> Vec<Secret> {
+    list.into_iter().map(Secret::new).collect()
+}
+
+fn verifier(list: Vec<String>, max_age: u64, max_future: u64, allow_legacy: bool) -> Verifier {
+    Verifier::new(list).max_age(max_age).max_future(max_future).allow_legacy(allow_legacy)
+}
+
+/// `{"codes": [the 7 verification codes], "causes": [the diagnosis cause codes]}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn codes() -> String {
+    #[derive(Serialize)]
+    struct Codes {
+        codes: &'static [&'static str],
+        causes: &'static [&'static str],
+    }
+    json(&Codes { codes: &VerifyError::CODES, causes: &Cause::CODES })
+}
+
+/// Verifies `header` over the raw `body` with `secrets` at `now` (unix seconds):
+/// `{"scheme","timestamp","secretIndex"}` or an error.
+#[wasm_bindgen]
+#[must_use]
+pub fn verify(
+    body: &[u8],
+    header: Option<String>,
+    secrets: Vec<String>,
+    max_age: u64,
+    max_future: u64,
+    allow_legacy: bool,
+    now: i64,
+) -> String {
+    match verifier(secrets, max_age, max_future, allow_legacy).verify(header.as_deref(), body, now) {
+        Ok(v) => json(&VerifiedJs::from(v)),
+        Err(e) => error_json(&e),
+    }
+}
+
+/// Verifies, then parses the body: `{"event": {...}, "verified": {...}}` or an error.
+#[wasm_bindgen(js_name = constructEvent)]
+#[must_use]
+pub fn construct_event(
+    body: &[u8],
+    header: Option<String>,
+    secrets: Vec<String>,
+    max_age: u64,
+    max_future: u64,
+    allow_legacy: bool,
+    now: i64,
+) -> String {
+    let verifier = verifier(secrets, max_age, max_future, allow_legacy);
+    let verified = match verifier.verify(header.as_deref(), body, now) {
+        Ok(v) => v,
+        Err(e) => return error_json(&e),
+    };
+    match Event::from_slice(body) {
+        Ok(event) => event_json(&event, Some(verified)),
+        Err(e) => error_json(&e.into()),
+    }
+}
+
+/// Parses a body as an event envelope without verifying it: `{"event": {...}}` or an error.
+#[wasm_bindgen(js_name = parseEvent)]
+#[must_use]
+pub fn parse_event(body: &[u8]) -> String {
+    match Event::from_slice(body) {
+        Ok(event) => event_json(&event, None),
+        Err(e) => error_json(&e.into()),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TypeInfo<'a> {
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    family: &'static str,
+    label: &'static str,
+    known: bool,
+}
+
+fn type_info(t: &EventType) -> TypeInfo<'_> {
+    let family = t.family();
+    TypeInfo { event_type: t.as_str(), family: family.as_str(), label: family.label(), known: t.is_known() }
+}
+
+fn event_json(event: &Event, verified: Option<Verified>) -> String {
+    #[derive(Serialize)]
+    struct EventJs<'a> {
+        event: &'a Event,
+        info: TypeInfo<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verified: Option<VerifiedJs>,
+    }
+    json(&EventJs { event, info: type_info(&event.event_type), verified: verified.map(Into::into) })
+}
+
+/// What the catalog says about a type string: `{"type","family","label","known"}`.
+#[wasm_bindgen(js_name = eventTypeInfo)]
+#[must_use]
+pub fn event_type_info(event_type: &str) -> String {
+    json(&type_info(&EventType::parse(event_type)))
+}
+
+/// The catalog: every known event type in catalog order, as `{"type","family","label","known"}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn catalog() -> String {
+    json(&EventType::KNOWN.iter().map(type_info).collect::<Vec<_>>())
+}
+
+/// Signs `body` at `timestamp` (unix seconds) with every secret: the `X-Signature` value.
+#[wasm_bindgen]
+#[must_use]
+pub fn sign(body: &[u8], secrets: Vec<String>, timestamp: i64) -> String {
+    core_sign(&self::secrets(secrets), timestamp, body)
+}
+
+/// Signs `body` with the legacy scheme: `sha256=<hex>`.
+#[wasm_bindgen(js_name = signLegacy)]
+#[must_use]
+pub fn sign_legacy(body: &[u8], secret: String) -> String {
+    core_sign_legacy(&Secret::new(secret), body)
+}
+
+/// The full delivery header set of one attempt, as `[[name, value], ...]` in SPEC order.
+/// An empty `event_id` / `event_type` takes the body's own (when it is an event).
+#[wasm_bindgen(js_name = deliveryHeaders)]
+#[must_use]
+pub fn delivery_headers_js(
+    body: &[u8],
+    secrets: Vec<String>,
+    webhook_id: &str,
+    event_id: Option<String>,
+    event_type: Option<String>,
+    attempt: u32,
+    timestamp: i64,
+) -> String {
+    let parsed = || Event::from_slice(body).ok();
+    let event_id = event_id.or_else(|| parsed().map(|e| e.id)).unwrap_or_default();
+    let event_type = event_type.or_else(|| parsed().map(|e| String::from(e.event_type.as_str()))).unwrap_or_default();
+    let info = DeliveryInfo { webhook_id, event_id: &event_id, event_type: &event_type, attempt, send_time: timestamp };
+    json(&delivery_headers(&info, &self::secrets(secrets), body))
+}
+
+/// Finds the cStar headers among the `(names[i], values[i])` pairs (any case; the first
+/// value wins), with the attempt number and `X-Timestamp` as unix seconds when they parse.
+#[wasm_bindgen(js_name = parseHeaders)]
+#[must_use]
+pub fn parse_headers(names: Vec<String>, values: Vec<String>) -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct HeadersJs<'a> {
+        signature: Option<&'a str>,
+        webhook_id: Option<&'a str>,
+        event_type: Option<&'a str>,
+        event_id: Option<&'a str>,
+        timestamp: Option<&'a str>,
+        delivery_attempt: Option<&'a str>,
+        user_agent: Option<&'a str>,
+        content_type: Option<&'a str>,
+        attempt: Option<u32>,
+        timestamp_unix: Option<i64>,
+    }
+    let h = WebhookHeaders::from_pairs(names.iter().zip(values.iter()));
+    json(&HeadersJs {
+        signature: h.signature.as_deref(),
+        webhook_id: h.webhook_id.as_deref(),
+        event_type: h.event_type.as_deref(),
+        event_id: h.event_id.as_deref(),
+        timestamp: h.timestamp.as_deref(),
+        delivery_attempt: h.delivery_attempt.as_deref(),
+        user_agent: h.user_agent.as_deref(),
+        content_type: h.content_type.as_deref(),
+        attempt: h.attempt(),
+        timestamp_unix: h.timestamp_unix(),
+    })
+}
+
+/// Why a failing input fails (a default verifier: 300 s, legacy allowed):
+/// `{"ok", "error"?, "message"?, "verified"?, "causes": [{"code","explanation","seconds"?}]}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn diagnose(body: &[u8], header: Option<String>, secrets: Vec<String>, now: i64) -> String {
+    #[derive(Serialize)]
+    struct CauseJs {
+        code: &'static str,
+        explanation: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seconds: Option<i64>,
+    }
+    #[derive(Serialize)]
+    struct DiagnosisJs {
+        ok: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verified: Option<VerifiedJs>,
+        causes: Vec<CauseJs>,
+    }
+    let d = core_diagnose(&self::secrets(secrets), header.as_deref(), body, now);
+    let causes = d
+        .causes
+        .iter()
+        .map(|c| CauseJs {
+            code: c.code(),
+            explanation: c.explain(),
+            seconds: match c {
+                Cause::ClockSkew { seconds } => Some(*seconds),
+                _ => None,
+            },
+        })
+        .collect();
+    json(&match d.result {
+        Ok(v) => DiagnosisJs { ok: true, error: None, message: None, verified: Some(v.into()), causes },
+        Err(e) => {
+            DiagnosisJs { ok: false, error: Some(e.code()), message: Some(e.to_string()), verified: None, causes }
+        }
+    })
+}
+
+/// The flat payload (SPEC §2) of a JSON body: `{"flat": {...}}` or an `invalid_payload` error.
+#[wasm_bindgen]
+#[must_use]
+pub fn flatten(body: &[u8]) -> String {
+    match flatten_json(body) {
+        Ok(flat) => {
+            let mut out = String::with_capacity(flat.len() + 9);
+            out.push_str("{\"flat\":");
+            out.push_str(&flat);
+            out.push('}');
+            out
+        }
+        Err(e) => error_json(&e.into()),
+    }
+}
+
+/// The sample event of a catalog type, `{"event": {...}}`; `{}` for a type outside the catalog.
+#[wasm_bindgen(js_name = samplePayload)]
+#[must_use]
+pub fn sample_payload(event_type: &str) -> String {
+    sample_event(&EventType::parse(event_type)).map_or_else(|| String::from("{}"), |e| event_json(&e, None))
+}
+
+/// `{"delays": [...], "attempts": 7, "totalSpan": seconds}`: the guide's table, from the core.
+#[wasm_bindgen(js_name = retrySchedule)]
+#[must_use]
+pub fn retry_schedule() -> String {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ScheduleJs<'a> {
+        delays: &'a [u64],
+        attempts: u32,
+        total_span: u64,
+    }
+    let s = RetrySchedule::default();
+    json(&ScheduleJs { delays: s.delays(), attempts: s.attempts(), total_span: s.total_span() })
+}
