@@ -537,9 +537,6 @@ impl Scheduler {
             }
         }
         let action = entry.delivery.complete(now, result, schedule)?;
-        if let Action::RetryAt { attempt, due_at } = action {
-            self.queue.push(Reverse((due_at, id.0, attempt, DUE)));
-        }
         let record = entry.delivery.attempts().last().cloned();
         let event_id = entry.event.id.clone();
         let slot = entry.webhook;
@@ -556,6 +553,25 @@ impl Scheduler {
         }
         if webhook_disabled.is_some() {
             self.cancel_waiting(slot, CancelReason::WebhookDisabled, now);
+        }
+        if let Action::RetryAt { attempt, due_at } = action {
+            // The webhook may have been disabled or deleted while this attempt was in flight:
+            // then the retry is cancelled at once instead of queued.
+            let gone = self.webhooks.get(slot as usize).map_or(Some(CancelReason::WebhookDeleted), |w| {
+                if w.deleted {
+                    Some(CancelReason::WebhookDeleted)
+                } else if !w.health.is_enabled() {
+                    Some(CancelReason::WebhookDisabled)
+                } else {
+                    None
+                }
+            });
+            match gone {
+                Some(reason) => {
+                    self.entry_mut(id)?.delivery.cancel(now, reason)?;
+                }
+                None => self.queue.push(Reverse((due_at, id.0, attempt, DUE))),
+            }
         }
         let state = self.entry(id)?.delivery.state();
         let action = if matches!(state, DeliveryState::Cancelled { .. }) { Action::Done } else { action };
@@ -654,8 +670,17 @@ impl Scheduler {
         }
         let slot = self.entry(id).ok()?.webhook;
         let w = self.webhooks.get(slot as usize)?;
+        let kind = self.entry(id).ok()?.delivery.kind();
+        if w.deleted || (!w.health.is_enabled() && kind != DeliveryKind::Test) {
+            // Only a test send goes to a disabled webhook (disabling cancels the rest).
+            let reason = if w.deleted { CancelReason::WebhookDeleted } else { CancelReason::WebhookDisabled };
+            let _ = self.entry_mut(id).ok()?.delivery.cancel(now, reason);
+            return None;
+        }
         if w.health.should_auto_disable(now, &self.config.health) {
             self.disable_slot(slot, DisableReason::FailureRun, now, None);
+            // This delivery's queue entry was popped already: cancel it here.
+            let _ = self.entry_mut(id).ok()?.delivery.cancel(now, CancelReason::WebhookDisabled);
             return None;
         }
         let lease_until = now.saturating_add_unsigned(self.config.lease_secs.max(DELIVERY_TIMEOUT_SECS + 1));

@@ -10,6 +10,7 @@
 )]
 
 mod diagnose;
+mod engine;
 mod events;
 mod properties;
 mod signatures;
