@@ -264,6 +264,7 @@ impl core::error::Error for ScheduleError {}
 
 /// What kind of network failure ended an attempt (SPEC §7 `network_error(kind)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum NetworkErrorKind {
     /// The host name did not resolve.
@@ -318,6 +319,7 @@ pub enum Outcome {
 
 /// What an [`Outcome`] means for the delivery and the webhook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 pub enum OutcomeClass {
     /// A 2xx: the delivery succeeded.
     Success,
@@ -380,6 +382,78 @@ impl Outcome {
             Self::Status(code) => Some(*code),
             _ => None,
         }
+    }
+}
+
+impl Outcome {
+    /// Parses the [`Display`](fmt::Display) form back: `status(503)`, `timeout`,
+    /// `network_error(tls)`. `None` for anything else (an unknown network error kind is
+    /// [`NetworkErrorKind::Other`]).
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        if text == "timeout" {
+            return Some(Self::Timeout);
+        }
+        if let Some(code) = text.strip_prefix("status(").and_then(|r| r.strip_suffix(')')) {
+            if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            return code.parse().ok().map(Self::Status);
+        }
+        let kind = text.strip_prefix("network_error(").and_then(|r| r.strip_suffix(')'))?;
+        Some(Self::NetworkError(NetworkErrorKind::parse(kind)))
+    }
+}
+
+impl core::str::FromStr for Outcome {
+    type Err = ParseOutcomeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s).ok_or(ParseOutcomeError)
+    }
+}
+
+/// The text is not `status(<code>)`, `timeout` or `network_error(<kind>)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOutcomeError;
+
+impl ParseOutcomeError {
+    /// The stable code: `invalid_outcome`.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        "invalid_outcome"
+    }
+}
+
+impl fmt::Display for ParseOutcomeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid_outcome: expected status(<code>), timeout or network_error(<kind>)")
+    }
+}
+
+impl core::error::Error for ParseOutcomeError {}
+
+/// Serialized as its display string (`"status(503)"`), so it stores in one text column.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Outcome;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an outcome string such as \"status(503)\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Outcome, E> {
+                Outcome::parse(v).ok_or_else(|| E::custom(ParseOutcomeError))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -508,6 +582,15 @@ mod tests {
         }
         assert_eq!(alloc::format!("{}", Outcome::NetworkError(NetworkErrorKind::Tls)), "network_error(tls)");
         assert_eq!(alloc::format!("{}", Outcome::Status(503)), "status(503)");
+        for o in [Outcome::Status(0), Outcome::Status(65535), Outcome::Timeout]
+            .into_iter()
+            .chain(NetworkErrorKind::ALL.map(Outcome::NetworkError))
+        {
+            assert_eq!(Outcome::parse(&alloc::format!("{o}")), Some(o));
+        }
+        for bad in ["", "status()", "status(65536)", "status(+1)", "status(1", "Timeout", "network_error"] {
+            assert_eq!(bad.parse::<Outcome>(), Err(ParseOutcomeError), "{bad}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ use super::EngineError;
 use crate::retry::{NetworkErrorKind, Outcome, OutcomeClass, RetrySchedule, parse_retry_after, response_excerpt};
 
 /// Why a delivery exists: published events are retried, manual sends are not.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryKind {
     /// An event fanned out to a subscribed webhook: up to 7 attempts.
@@ -49,6 +50,7 @@ impl DeliveryKind {
 }
 
 /// Why a delivery ended in [`DeliveryState::Failed`].
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FailReason {
     /// The last attempt failed (attempt 7, or the only attempt of a manual send).
@@ -69,6 +71,7 @@ impl FailReason {
 }
 
 /// Why a delivery ended in [`DeliveryState::Cancelled`].
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CancelReason {
     /// The webhook was disabled (by a user, auto-disable or a 410) while the delivery waited.
@@ -92,6 +95,11 @@ impl CancelReason {
 }
 
 /// Where a delivery stands.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "state", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryState {
     /// Waiting for attempt `attempt`, due at `due_at` (unix seconds).
@@ -162,6 +170,7 @@ impl fmt::Display for DeliveryState {
 }
 
 /// What the caller must do after a transition.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Send attempt `attempt` now: build its headers and signature at `send_time` (see
@@ -186,6 +195,7 @@ pub enum Action {
 }
 
 /// One attempt, as recorded once it completed.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptRecord {
     /// The attempt number, 1-based.
@@ -315,6 +325,24 @@ impl Delivery {
     #[must_use]
     pub const fn resume(kind: DeliveryKind, state: DeliveryState, jitter_seed: u64) -> Self {
         Self { state, kind, jitter_seed, attempts: Vec::new() }
+    }
+
+    /// Rebuilds a delivery from stored parts (a sender that persists deliveries keeps the
+    /// state, the kind, the jitter seed and the attempt records, and restores them here).
+    #[must_use]
+    pub const fn restore(
+        kind: DeliveryKind,
+        state: DeliveryState,
+        jitter_seed: u64,
+        attempts: Vec<AttemptRecord>,
+    ) -> Self {
+        Self { state, kind, jitter_seed, attempts }
+    }
+
+    /// The jitter seed given at creation.
+    #[must_use]
+    pub const fn jitter_seed(&self) -> u64 {
+        self.jitter_seed
     }
 
     /// The current state.

@@ -37,6 +37,7 @@ use super::delivery::AttemptRecord;
 use crate::retry::OutcomeClass;
 
 /// The auto-disable rule and the size of the recent-failures buffer.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HealthPolicy {
     /// The failure run must have begun at least this long ago (default 5 days).
@@ -80,6 +81,7 @@ impl Default for HealthPolicy {
 }
 
 /// Who disabled a webhook.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Actor {
     /// The engine (a 410, or the failure-run rule).
@@ -100,6 +102,7 @@ impl Actor {
 }
 
 /// Why a webhook is disabled.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DisableReason {
     /// The receiver answered `410 Gone` (Zapier REST Hooks: unsubscribe).
@@ -147,6 +150,11 @@ impl DisableReason {
 }
 
 /// Enabled, or disabled with the reason and the time.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "status", rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WebhookStatus {
     /// Deliveries are made.
@@ -163,6 +171,7 @@ pub enum WebhookStatus {
 }
 
 /// The current run of consecutive failed attempts.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureRun {
     /// When the first failure of the run completed.
@@ -174,6 +183,7 @@ pub struct FailureRun {
 }
 
 /// One failed attempt, as the status view lists it.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedAttempt {
     /// The delivery it belongs to.
@@ -207,6 +217,26 @@ impl WebhookHealth {
             recent: VecDeque::new(),
             capacity: policy.recent_failures.max(1),
         }
+    }
+
+    /// Rebuilds a health record from stored parts (keeps the newest `recent_failures` of
+    /// `recent`, given oldest first).
+    #[must_use]
+    pub fn restore(
+        policy: &HealthPolicy,
+        status: WebhookStatus,
+        last_success: Option<i64>,
+        run: Option<FailureRun>,
+        recent: impl IntoIterator<Item = FailedAttempt>,
+    ) -> Self {
+        let mut health = Self { status, last_success, run, ..Self::new(policy) };
+        for failed in recent {
+            if health.recent.len() >= health.capacity {
+                health.recent.pop_front();
+            }
+            health.recent.push_back(failed);
+        }
+        health
     }
 
     /// Enabled or disabled (with reason, time and note).

@@ -51,6 +51,7 @@ pub use scheduler::{
 
 /// Identifies a delivery inside one [`Scheduler`]: assigned in sequence from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct DeliveryId(pub u64);
 
 impl fmt::Display for DeliveryId {

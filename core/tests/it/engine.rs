@@ -1006,3 +1006,57 @@ fn simulation_six_days_ten_thousand_deliveries() {
         assert_eq!(status_of(&engine, id), models[w].disabled);
     }
 }
+
+#[test]
+fn engine_types_are_send_and_sync_and_persist_as_json() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Scheduler>();
+    send_sync::<Delivery>();
+    send_sync::<WebhookHealth>();
+    send_sync::<cstar_webhooks::engine::SendRequest>();
+
+    // A sender persists a delivery (state, kind, seed, attempts) and restores it later.
+    let schedule = RetrySchedule::default();
+    let mut d = Delivery::new(DeliveryKind::Event, 100, 9);
+    d.start(100).unwrap();
+    d.complete(101, AttemptResult::status(429).with_retry_after(600).with_body("slow down".as_bytes()), &schedule)
+        .unwrap();
+    let state = serde_json::to_value(d.state()).unwrap();
+    assert_eq!(state, serde_json::json!({"state": "scheduled", "attempt": 2, "due_at": 701}));
+    let attempts = serde_json::to_value(d.attempts()).unwrap();
+    assert_eq!(attempts[0]["outcome"], "status(429)");
+    assert_eq!(attempts[0]["excerpt"], "slow down");
+    let mut back = Delivery::restore(
+        DeliveryKind::Event,
+        serde_json::from_value(state).unwrap(),
+        d.jitter_seed(),
+        serde_json::from_value(attempts).unwrap(),
+    );
+    assert_eq!(back, d);
+    back.start(701).unwrap();
+    assert_eq!(back.complete(702, AttemptResult::status(200), &schedule).unwrap(), Action::Done);
+    assert_eq!(serde_json::to_value(back.state()).unwrap(), serde_json::json!({"state": "succeeded", "at": 702}));
+    assert_eq!(serde_json::to_value(Outcome::NetworkError(NetworkErrorKind::Tls)).unwrap(), "network_error(tls)");
+    assert!(serde_json::from_value::<Outcome>(serde_json::json!("status(abc)")).is_err());
+
+    // Health too.
+    let policy = HealthPolicy::default();
+    let mut h = WebhookHealth::new(&policy);
+    for i in 0..25 {
+        h.record_failure(failed(i, Outcome::Timeout), &policy);
+    }
+    h.disable(DisableReason::Manual, 30, Some("paused".into()));
+    let status = serde_json::to_value(h.status()).unwrap();
+    assert_eq!(status, serde_json::json!({"status": "disabled", "reason": "manual", "at": 30, "note": "paused"}));
+    let recent: Vec<FailedAttempt> = h.recent_failures().cloned().collect();
+    let restored = WebhookHealth::restore(
+        &policy,
+        serde_json::from_value(status).unwrap(),
+        h.last_success(),
+        serde_json::from_value(serde_json::to_value(h.failure_run()).unwrap()).unwrap(),
+        serde_json::from_value::<Vec<FailedAttempt>>(serde_json::to_value(&recent).unwrap()).unwrap(),
+    );
+    assert_eq!(restored, h);
+    assert_eq!(restored.recent_failures().len(), 20);
+    assert_eq!(restored.recent_failures().next().unwrap().at, 5);
+}
