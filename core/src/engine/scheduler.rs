@@ -324,7 +324,8 @@ impl Scheduler {
     }
 
     /// Replaces a webhook's settings. Waiting deliveries use the new URL and secrets at their
-    /// next attempt (headers are built at send time); their body stays as published.
+    /// next attempt (headers are built at send time); their body stays as published. A
+    /// rotation in progress ends: only `config.secrets` sign from now on.
     ///
     /// # Errors
     /// [`EngineError::UnknownWebhook`], or a validation error.
