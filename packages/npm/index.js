@@ -367,3 +367,8 @@ module.exports = {
   DEFAULT_TOLERANCE,
   INVALID_ARGUMENT,
 }
+
+const idempotency = require('./idempotency.js')
+module.exports.MemoryIdempotencyStore = idempotency.MemoryIdempotencyStore
+module.exports.processOnce = idempotency.processOnce
+module.exports.DEFAULT_IDEMPOTENCY_TTL = idempotency.DEFAULT_IDEMPOTENCY_TTL
