@@ -129,7 +129,8 @@
     flat.textContent = '';
     try {
       const event = W.parseEvent(bodyBytes);
-      $('event-note').textContent = `${event.type} — family ${event.family}${event.knownType ? '' : ' (a type this version does not know: kept as raw JSON)'}`;
+      const info = W.eventTypeInfo(event.type);
+      $('event-note').textContent = `${event.type} — family ${info.family}${info.known ? '' : ' (a type this version does not know: kept as raw JSON)'}`;
       list.append(tree(event));
       const f = W.flatten(bodyBytes);
       for (const [k, v] of Object.entries(f)) {

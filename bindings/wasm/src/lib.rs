@@ -12,9 +12,9 @@
 #![allow(clippy::needless_pass_by_value)]
 
 use cstar_webhooks::{
-    Cause, DeliveryInfo, Event, EventType, RetrySchedule, Secret, Verified, Verifier, VerifyError, WebhookHeaders,
-    delivery_headers, diagnose as core_diagnose, flatten_json, sample_event, sign as core_sign,
-    sign_legacy as core_sign_legacy,
+    Cause, DEFAULT_TOLERANCE_SECS, DeliveryInfo, Event, EventType, RetrySchedule, Scheme, Secret, SignatureHeader,
+    Verified, Verifier, VerifyError, WebhookHeaders, delivery_headers, diagnose as core_diagnose, flatten_json,
+    sample_event, sign as core_sign, sign_legacy as core_sign_legacy,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -56,22 +56,65 @@ fn verifier(list: Vec<String>, max_age: u64, max_future: u64, allow_legacy: bool
     Verifier::new(list).max_age(max_age).max_future(max_future).allow_legacy(allow_legacy)
 }
 
-/// `{"codes": [the 7 verification codes], "causes": [the diagnosis cause codes]}`.
+/// `{"codes": [the 7 verification codes], "causes": [the diagnosis cause codes],
+/// "defaultTolerance": seconds}`.
 #[wasm_bindgen]
 #[must_use]
 pub fn codes() -> String {
     #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
     struct Codes {
         codes: &'static [&'static str],
         causes: &'static [&'static str],
+        default_tolerance: u64,
     }
-    json(&Codes { codes: &VerifyError::CODES, causes: &Cause::CODES })
+    json(&Codes { codes: &VerifyError::CODES, causes: &Cause::CODES, default_tolerance: DEFAULT_TOLERANCE_SECS })
+}
+
+/// On `no_matching_signature` with a v1 header, names what the core's diagnosis finds (a
+/// re-serialized body, an added newline, a secret with whitespace, …) in the error message.
+/// The same wording as the native package.
+fn explained(e: &VerifyError, secrets: &[Secret], header: Option<&str>, body: &[u8], now: i64) -> String {
+    // Only for v1 headers: the diagnosis of a legacy header also tries every v1 timestamp
+    // within 10 minutes, too costly to run on a failing request.
+    let v1 = header.and_then(|h| SignatureHeader::parse(h).ok()).is_some_and(|h| h.scheme() == Scheme::V1);
+    if *e != VerifyError::NoMatchingSignature || !v1 {
+        return error_json(e);
+    }
+    let d = core_diagnose(secrets, header, body, now);
+    let hints: Vec<String> = d.causes.iter().filter(|c| **c != Cause::WrongSecret).map(Cause::explain).collect();
+    if hints.is_empty() {
+        return error_json(e);
+    }
+    json(&ErrorJs { error: e.code(), message: &format!("{}: {}", e.code(), hints.join("; ")) })
+}
+
+/// Verifies, and on failure answers with the error (explained when `explain` is set).
+#[allow(clippy::too_many_arguments)]
+fn check(
+    body: &[u8],
+    header: Option<&str>,
+    secrets: Vec<String>,
+    max_age: u64,
+    max_future: u64,
+    allow_legacy: bool,
+    now: i64,
+    explain: bool,
+) -> Result<Verified, String> {
+    let keys = explain.then(|| self::secrets(secrets.clone()));
+    verifier(secrets, max_age, max_future, allow_legacy).verify(header, body, now).map_err(|e| match keys {
+        Some(keys) => explained(&e, &keys, header, body, now),
+        None => error_json(&e),
+    })
 }
 
 /// Verifies `header` over the raw `body` with `secrets` at `now` (unix seconds):
-/// `{"scheme","timestamp","secretIndex"}` or an error.
+/// `{"scheme","timestamp","secretIndex"}` or an error. `explain` runs the core's diagnosis on
+/// `no_matching_signature` to name the likely cause in the message (the JavaScript face sets
+/// it for text payloads, where a re-serialized body is likely).
 #[wasm_bindgen]
 #[must_use]
+#[allow(clippy::too_many_arguments)]
 pub fn verify(
     body: &[u8],
     header: Option<String>,
@@ -80,16 +123,18 @@ pub fn verify(
     max_future: u64,
     allow_legacy: bool,
     now: i64,
+    explain: bool,
 ) -> String {
-    match verifier(secrets, max_age, max_future, allow_legacy).verify(header.as_deref(), body, now) {
+    match check(body, header.as_deref(), secrets, max_age, max_future, allow_legacy, now, explain) {
         Ok(v) => json(&VerifiedJs::from(v)),
-        Err(e) => error_json(&e),
+        Err(e) => e,
     }
 }
 
-/// Verifies, then parses the body: `{"event": {...}, "verified": {...}}` or an error.
+/// Verifies, then parses the body: `{"event": {...}}` or an error.
 #[wasm_bindgen(js_name = constructEvent)]
 #[must_use]
+#[allow(clippy::too_many_arguments)]
 pub fn construct_event(
     body: &[u8],
     header: Option<String>,
@@ -98,16 +143,12 @@ pub fn construct_event(
     max_future: u64,
     allow_legacy: bool,
     now: i64,
+    explain: bool,
 ) -> String {
-    let verifier = verifier(secrets, max_age, max_future, allow_legacy);
-    let verified = match verifier.verify(header.as_deref(), body, now) {
-        Ok(v) => v,
-        Err(e) => return error_json(&e),
-    };
-    match Event::from_slice(body) {
-        Ok(event) => event_json(&event, Some(verified)),
-        Err(e) => error_json(&e.into()),
+    if let Err(e) = check(body, header.as_deref(), secrets, max_age, max_future, allow_legacy, now, explain) {
+        return e;
     }
+    parse_event(body)
 }
 
 /// Parses a body as an event envelope without verifying it: `{"event": {...}}` or an error.
@@ -115,7 +156,7 @@ pub fn construct_event(
 #[must_use]
 pub fn parse_event(body: &[u8]) -> String {
     match Event::from_slice(body) {
-        Ok(event) => event_json(&event, None),
+        Ok(event) => event_json(&event),
         Err(e) => error_json(&e.into()),
     }
 }
@@ -135,15 +176,15 @@ fn type_info(t: &EventType) -> TypeInfo<'_> {
     TypeInfo { event_type: t.as_str(), family: family.as_str(), label: family.label(), known: t.is_known() }
 }
 
-fn event_json(event: &Event, verified: Option<Verified>) -> String {
-    #[derive(Serialize)]
-    struct EventJs<'a> {
-        event: &'a Event,
-        info: TypeInfo<'a>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        verified: Option<VerifiedJs>,
-    }
-    json(&EventJs { event, info: type_info(&event.event_type), verified: verified.map(Into::into) })
+/// `{"event": <the event JSON: envelope keys first, unknown keys kept>}` (wrapped, so that an
+/// event's own top-level keys can never look like an error answer).
+fn event_json(event: &Event) -> String {
+    let text = event.to_json();
+    let mut out = String::with_capacity(text.len() + 10);
+    out.push_str("{\"event\":");
+    out.push_str(&text);
+    out.push('}');
+    out
 }
 
 /// What the catalog says about a type string: `{"type","family","label","known"}`.
@@ -175,13 +216,14 @@ pub fn sign_legacy(body: &[u8], secret: String) -> String {
 }
 
 /// The full delivery header set of one attempt, as `[[name, value], ...]` in SPEC order.
-/// An empty `event_id` / `event_type` takes the body's own (when it is an event).
+/// The event id and type default to the body's own (when it is an event), the webhook id to
+/// `whk_test`.
 #[wasm_bindgen(js_name = deliveryHeaders)]
 #[must_use]
 pub fn delivery_headers_js(
     body: &[u8],
     secrets: Vec<String>,
-    webhook_id: &str,
+    webhook_id: Option<String>,
     event_id: Option<String>,
     event_type: Option<String>,
     attempt: u32,
@@ -190,7 +232,14 @@ pub fn delivery_headers_js(
     let parsed = || Event::from_slice(body).ok();
     let event_id = event_id.or_else(|| parsed().map(|e| e.id)).unwrap_or_default();
     let event_type = event_type.or_else(|| parsed().map(|e| String::from(e.event_type.as_str()))).unwrap_or_default();
-    let info = DeliveryInfo { webhook_id, event_id: &event_id, event_type: &event_type, attempt, send_time: timestamp };
+    let webhook_id = webhook_id.unwrap_or_else(|| String::from("whk_test"));
+    let info = DeliveryInfo {
+        webhook_id: &webhook_id,
+        event_id: &event_id,
+        event_type: &event_type,
+        attempt,
+        send_time: timestamp,
+    };
     json(&delivery_headers(&info, &self::secrets(secrets), body))
 }
 
@@ -229,7 +278,7 @@ pub fn parse_headers(names: Vec<String>, values: Vec<String>) -> String {
 }
 
 /// Why a failing input fails (a default verifier: 300 s, legacy allowed):
-/// `{"ok", "error"?, "message"?, "verified"?, "causes": [{"code","explanation","seconds"?}]}`.
+/// `{"ok", "code"?, "message"?, "verified"?, "causes": [{"code","explanation","seconds"?}]}`.
 #[wasm_bindgen]
 #[must_use]
 pub fn diagnose(body: &[u8], header: Option<String>, secrets: Vec<String>, now: i64) -> String {
@@ -244,7 +293,7 @@ pub fn diagnose(body: &[u8], header: Option<String>, secrets: Vec<String>, now: 
     struct DiagnosisJs {
         ok: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
-        error: Option<&'static str>,
+        code: Option<&'static str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         message: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,10 +314,8 @@ pub fn diagnose(body: &[u8], header: Option<String>, secrets: Vec<String>, now: 
         })
         .collect();
     json(&match d.result {
-        Ok(v) => DiagnosisJs { ok: true, error: None, message: None, verified: Some(v.into()), causes },
-        Err(e) => {
-            DiagnosisJs { ok: false, error: Some(e.code()), message: Some(e.to_string()), verified: None, causes }
-        }
+        Ok(v) => DiagnosisJs { ok: true, code: None, message: None, verified: Some(v.into()), causes },
+        Err(e) => DiagnosisJs { ok: false, code: Some(e.code()), message: Some(e.to_string()), verified: None, causes },
     })
 }
 
@@ -292,7 +339,7 @@ pub fn flatten(body: &[u8]) -> String {
 #[wasm_bindgen(js_name = samplePayload)]
 #[must_use]
 pub fn sample_payload(event_type: &str) -> String {
-    sample_event(&EventType::parse(event_type)).map_or_else(|| String::from("{}"), |e| event_json(&e, None))
+    sample_event(&EventType::parse(event_type)).map_or_else(|| String::from("{}"), |e| event_json(&e))
 }
 
 /// `{"delays": [...], "attempts": 7, "totalSpan": seconds}`: the guide's table, from the core.
