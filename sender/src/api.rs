@@ -469,7 +469,7 @@ async fn manual_send(
         secrets: &secrets,
         body,
     };
-    let result = send(&st.dispatcher.client, &st.dispatcher.policy, &req).await;
+    let result = send(&st.dispatcher.client, &st.dispatcher.policy, &req, st.dispatcher.config.attempt_timeout).await;
     st.dispatcher.metrics.observe_attempt(&result);
     let record = attempt_record(delivery_id, &hook.id, event_id, number, now, &result, true);
     let finished = st.clock.now_ms();

@@ -32,6 +32,8 @@ pub struct DispatchConfig {
     pub lease_ms: i64,
     /// How often the store is polled when nothing wakes the dispatcher.
     pub poll_interval: Duration,
+    /// The attempt deadline: connect + send + response head (SPEC §5: 10 s).
+    pub attempt_timeout: Duration,
     /// How long shutdown waits for in-flight attempts before releasing them.
     pub shutdown_grace: Duration,
 }
@@ -44,6 +46,7 @@ impl Default for DispatchConfig {
             max_in_flight: 64,
             per_webhook: 8,
             lease_ms: 30_000,
+            attempt_timeout: Duration::from_secs(cstar_webhooks::retry::DELIVERY_TIMEOUT_SECS),
             poll_interval: Duration::from_millis(500),
             shutdown_grace: Duration::from_secs(12),
         }
@@ -195,7 +198,7 @@ impl Dispatcher {
             secrets: &secrets,
             body: payload.as_bytes(),
         };
-        let result = send(&self.client, &self.policy, &req).await;
+        let result = send(&self.client, &self.policy, &req, self.config.attempt_timeout).await;
         let finished = self.clock.now_ms();
         self.metrics.observe_attempt(&result);
         let seed = seed_of(&delivery.id);

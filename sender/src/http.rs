@@ -87,7 +87,7 @@ fn classify_error(e: &reqwest::Error) -> (Outcome, String) {
         source = s.source();
     }
     let kind = if e.is_timeout() {
-        return (Outcome::Timeout, "timeout".into());
+        return (Outcome::Timeout, String::new());
     } else if e.is_connect() {
         let text = format!("{e:?}").to_ascii_lowercase();
         if text.contains("dns") || text.contains("resolve") {
@@ -105,8 +105,14 @@ fn classify_error(e: &reqwest::Error) -> (Outcome, String) {
     (Outcome::NetworkError(kind), kind.as_str().to_owned())
 }
 
-/// Sends one attempt. Never panics; every failure is an [`Outcome`].
-pub async fn send(client: &reqwest::Client, policy: &Policy, req: &AttemptRequest<'_>) -> SendResult {
+/// Sends one attempt; `timeout` bounds connect + send + response head (10 s in production:
+/// [`DELIVERY_TIMEOUT_SECS`]). Never panics; every failure is an [`Outcome`].
+pub async fn send(
+    client: &reqwest::Client,
+    policy: &Policy,
+    req: &AttemptRequest<'_>,
+    timeout: Duration,
+) -> SendResult {
     let started = Instant::now();
     let elapsed = |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let fail = |outcome, error: String| SendResult {
@@ -114,7 +120,7 @@ pub async fn send(client: &reqwest::Client, policy: &Policy, req: &AttemptReques
         retry_after: None,
         excerpt: String::new(),
         duration_ms: elapsed(started),
-        error: Some(error),
+        error: (!error.is_empty()).then_some(error),
     };
     // IP-literal hosts never reach the resolver: check them here (names are checked by it).
     let url = match policy.parse_url(req.url) {
@@ -141,8 +147,8 @@ pub async fn send(client: &reqwest::Client, policy: &Policy, req: &AttemptReques
         builder = builder.header(name, value);
     }
     let request = builder.body(req.body.to_vec());
-    let response = match tokio::time::timeout(Duration::from_secs(DELIVERY_TIMEOUT_SECS), request.send()).await {
-        Err(_) => return fail(Outcome::Timeout, "timeout".into()),
+    let response = match tokio::time::timeout(timeout, request.send()).await {
+        Err(_) => return fail(Outcome::Timeout, String::new()),
         Ok(Err(e)) => {
             let (outcome, error) = classify_error(&e);
             return fail(outcome, error);

@@ -87,6 +87,12 @@ struct ServeArgs {
     /// …holding at least this many failed attempts [default: 10].
     #[arg(long, env = "CSTAR_DISABLE_AFTER_FAILURES")]
     disable_after_failures: Option<u32>,
+    /// Attempt deadline in milliseconds (testing only; the protocol says 10 s).
+    #[arg(long, hide = true)]
+    attempt_timeout_ms: Option<u64>,
+    /// Lease length in milliseconds (testing only; must exceed the attempt deadline).
+    #[arg(long, hide = true)]
+    lease_ms: Option<u64>,
     /// Log level: error, warn, info, debug, trace [default: info].
     #[arg(long, env = "CSTAR_LOG", default_value = "info")]
     log: String,
@@ -305,6 +311,8 @@ fn settings_from(args: ServeArgs) -> Result<Settings, String> {
             .or(file.disable_after_failures)
             .unwrap_or(d.disable_after_failures),
         poll_interval: d.poll_interval,
+        attempt_timeout: args.attempt_timeout_ms.map_or(d.attempt_timeout, Duration::from_millis),
+        lease: args.lease_ms.map_or(d.lease, Duration::from_millis),
     })
 }
 

@@ -1,39 +1,17 @@
 //! What follows an attempt: the next state of the delivery and the webhook's health.
 //!
-//! The retry math (delays, `Retry-After`, jitter, 410) is the core's [`RetrySchedule`] and
-//! [`Outcome`] classification. ADAPTER: the auto-disable rule (a failure run that began ≥ 5
-//! days ago and holds ≥ 10 failed attempts) belongs to the core engine
-//! (`cstar_webhooks::engine::HealthPolicy`), which was still being built when this was
-//! written; [`HealthRule::holds`] is the one place that rule lives here and should call the
-//! engine once it has landed.
+//! Nothing is decided here: the delivery transition is the core engine's
+//! [`Delivery`] state machine (rebuilt from the stored state with [`Delivery::resume`]),
+//! the retry math its [`RetrySchedule`], the auto-disable rule its [`HealthPolicy`]. This
+//! module only converts between the stored records (milliseconds) and the engine (seconds).
 
+use cstar_webhooks::engine::{Action, AttemptResult, Delivery, DeliveryKind, DeliveryState, FailureRun, HealthPolicy};
 use cstar_webhooks::{Outcome, OutcomeClass, RetrySchedule};
 
 use crate::store::{HealthUpdate, Next, Webhook};
 
-/// The auto-disable thresholds (SPEC §8; both configurable).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HealthRule {
-    /// The failure run must have begun at least this long ago (ms). Default 5 days.
-    pub disable_after_ms: i64,
-    /// …and hold at least this many failed attempts. Default 10.
-    pub disable_after_failures: u32,
-}
-
-impl Default for HealthRule {
-    fn default() -> Self {
-        Self { disable_after_ms: 5 * 86_400 * 1000, disable_after_failures: 10 }
-    }
-}
-
-impl HealthRule {
-    /// Whether a run that began at `started_at` with `failures` failed attempts disables the
-    /// webhook at `now`.
-    #[must_use]
-    pub const fn holds(&self, started_at: i64, failures: u32, now: i64) -> bool {
-        failures >= self.disable_after_failures && now.saturating_sub(started_at) >= self.disable_after_ms
-    }
-}
+/// The auto-disable thresholds (SPEC §8; both configurable): the core's [`HealthPolicy`].
+pub type HealthRule = HealthPolicy;
 
 /// The consequence of one scheduled attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +25,7 @@ pub struct Decision {
 /// Decides what follows attempt `attempt` of a delivery to `webhook`, which ended with
 /// `outcome` at `now_ms`.
 #[must_use]
+#[allow(clippy::too_many_arguments)]
 pub fn decide(
     schedule: &RetrySchedule,
     rule: &HealthRule,
@@ -57,9 +36,26 @@ pub fn decide(
     jitter_seed: u64,
     now_ms: i64,
 ) -> Decision {
+    let now_s = now_ms.div_euclid(1000);
+    let mut delivery =
+        Delivery::resume(DeliveryKind::Event, DeliveryState::InFlight { attempt, started_at: now_s }, jitter_seed);
+    let mut result = AttemptResult::new(*outcome);
+    if let Some(secs) = retry_after {
+        result = result.with_retry_after(secs);
+    }
+    let next = match delivery.complete(now_s, result, schedule) {
+        Ok(Action::RetryAt { due_at, .. }) => Next::Retry { due_at: due_at.saturating_mul(1000) },
+        Ok(Action::DisableWebhook) => Next::Gone,
+        Ok(_) => match delivery.state() {
+            DeliveryState::Succeeded { .. } => Next::Succeeded,
+            _ => Next::Failed,
+        },
+        // Unreachable (the machine was built in flight); failing the delivery is the safe side.
+        Err(_) => Next::Failed,
+    };
     match outcome.class() {
         OutcomeClass::Success => Decision {
-            next: Next::Succeeded,
+            next,
             health: HealthUpdate {
                 failure_run_started_at: None,
                 failure_run_count: 0,
@@ -70,20 +66,12 @@ pub fn decide(
         class => {
             let started = webhook.failure_run_started_at.unwrap_or(now_ms);
             let count = webhook.failure_run_count.saturating_add(1);
-            let next = if class == OutcomeClass::Gone {
-                Next::Gone
-            } else {
-                let now_s = now_ms.div_euclid(1000);
-                match schedule.next_retry(attempt, now_s, outcome, retry_after, jitter_seed) {
-                    Some(due_s) => {
-                        Next::Retry { due_at: now_ms.saturating_add(due_s.saturating_sub(now_s).saturating_mul(1000)) }
-                    }
-                    None => Next::Failed,
-                }
-            };
             let disable = if class == OutcomeClass::Gone {
                 Some("gone: the endpoint answered 410 Gone".to_owned())
-            } else if rule.holds(started, count, now_ms) {
+            } else if rule.rule_holds(
+                &FailureRun { started_at: started.div_euclid(1000), failed_attempts: count, last_failure_at: now_s },
+                now_s,
+            ) {
                 Some(format!("failure_run: {count} failed attempts in a row since {}", crate::api::rfc3339_ms(started)))
             } else {
                 None

@@ -47,6 +47,10 @@ pub struct Settings {
     pub disable_after_failures: u32,
     /// Poll interval of the dispatcher.
     pub poll_interval: Duration,
+    /// The attempt deadline (10 s; shorter only in tests).
+    pub attempt_timeout: Duration,
+    /// How long a claim lasts; must exceed `attempt_timeout` (30 s: 10 s + 5 s body read + margin).
+    pub lease: Duration,
 }
 
 impl Default for Settings {
@@ -65,6 +69,8 @@ impl Default for Settings {
             disable_after: Duration::from_secs(5 * 86_400),
             disable_after_failures: 10,
             poll_interval: Duration::from_millis(500),
+            attempt_timeout: Duration::from_secs(cstar_webhooks::retry::DELIVERY_TIMEOUT_SECS),
+            lease: Duration::from_secs(30),
         }
     }
 }
@@ -127,6 +133,9 @@ fn uuid_v4() -> String {
 /// A message when the store cannot be opened, the settings are invalid or the address
 /// cannot be bound.
 pub async fn start(settings: Settings, clock: Arc<dyn Clock>, lookup: Option<Lookup>) -> Result<Running, String> {
+    if settings.lease <= settings.attempt_timeout + Duration::from_secs(1) {
+        return Err("the lease must outlast the attempt timeout by more than a second".into());
+    }
     let schedule = match &settings.retry_delays {
         None => RetrySchedule::default(),
         Some(d) => RetrySchedule::custom(d).map_err(|e| format!("retry delays: {}", e.code()))?,
@@ -176,12 +185,15 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>, lookup: Option<Loo
     let config = DispatchConfig {
         schedule,
         health: HealthRule {
-            disable_after_ms: i64::try_from(settings.disable_after.as_millis()).unwrap_or(i64::MAX),
+            disable_after_secs: settings.disable_after.as_secs(),
             disable_after_failures: settings.disable_after_failures,
+            ..HealthRule::default()
         },
         max_in_flight: settings.max_in_flight,
         per_webhook: settings.per_webhook,
         poll_interval: settings.poll_interval,
+        attempt_timeout: settings.attempt_timeout,
+        lease_ms: i64::try_from(settings.lease.as_millis()).unwrap_or(i64::MAX),
         ..DispatchConfig::default()
     };
     let wake = Arc::new(Notify::new());

@@ -1,0 +1,196 @@
+//! Delivery over loopback: headers, signatures, the retry timeline, 410, timeout, redirects.
+
+use std::time::Duration;
+
+use cstar_webhooks::{Event, RetrySchedule, Verifier, WebhookHeaders};
+
+use super::*;
+
+#[tokio::test]
+async fn delivers_with_exact_headers_and_a_signature_the_core_verifies() {
+    let rx = Receiver::start().await;
+    let s = Sender::dev().await;
+    let (wid, secret) = s.create(&rx.url("/hook"), &["ticket.*"], false).await;
+    let eid = s.publish("ticket.created").await;
+    // Not subscribed: never delivered.
+    s.publish("customer.created").await;
+    wait_for("delivery", || rx.count() == 1).await;
+    let r = &rx.all()[0];
+    let names: Vec<String> = r.headers.iter().map(|(k, _)| k.to_ascii_lowercase()).collect();
+    for h in [
+        "content-type",
+        "x-webhook-id",
+        "x-event-type",
+        "x-event-id",
+        "x-timestamp",
+        "x-signature",
+        "x-delivery-attempt",
+        "user-agent",
+    ] {
+        assert!(names.contains(&h.to_owned()), "missing {h}: {names:?}");
+    }
+    assert_eq!(r.path, "/hook");
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.header("x-webhook-id"), Some(wid.as_str()));
+    assert_eq!(r.header("x-event-type"), Some("ticket.created"));
+    assert_eq!(r.header("x-event-id"), Some(eid.as_str()));
+    assert_eq!(r.header("x-delivery-attempt"), Some("1"));
+    assert_eq!(r.header("user-agent"), Some("cStar-Webhooks/1.0"));
+    assert_eq!(r.header("x-timestamp"), Some("2026-03-30T10:30:00Z"));
+    let h = WebhookHeaders::from_pairs(r.headers.iter().map(|(k, v)| (k, v)));
+    assert_eq!(h.timestamp_unix(), Some(T0_MS / 1000));
+    let verified = Verifier::new([secret.as_str()]).verify(h.signature.as_deref(), &r.body, T0_MS / 1000).unwrap();
+    assert_eq!(verified.timestamp, Some(T0_MS / 1000));
+    let event = Event::from_slice(&r.body).unwrap();
+    assert_eq!(event.id, eid);
+    assert!(event.typed_data().is_ok());
+    // The delivery is recorded as succeeded, with its attempt.
+    wait_until("succeeded", || async { s.deliveries("?status=succeeded").await.len() == 1 }).await;
+    let d = &s.deliveries("").await[0];
+    let (_, full) = s.req("GET", &format!("/v1/deliveries/{}", d["id"].as_str().unwrap()), None).await;
+    assert_eq!(full["attempts_log"][0]["status_code"], 200);
+    assert_eq!(full["attempts_log"][0]["response_excerpt"], "receiver says hi");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn follows_the_whole_retry_timeline_with_fresh_signatures() {
+    let rx = Receiver::start().await;
+    rx.set_default(Reply::Status(500));
+    let s = Sender::dev().await;
+    let (_, secret) = s.create(&rx.url("/"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    wait_for("attempt 1", || rx.count() == 1).await;
+    let delays = RetrySchedule::default().delays().to_vec();
+    for (i, delay) in delays.iter().enumerate().skip(1) {
+        let n = i + 1;
+        // One second early: nothing is sent.
+        wait_until("scheduled", || async { s.deliveries("?status=scheduled").await.len() == 1 }).await;
+        s.advance_s(i64::try_from(*delay).unwrap() - 1);
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert_eq!(rx.count(), n - 1, "attempt {n} was sent early");
+        s.advance_s(1);
+        wait_for("next attempt", || rx.count() == n).await;
+    }
+    let all = rx.all();
+    let offsets: Vec<i64> = all
+        .iter()
+        .map(|r| {
+            WebhookHeaders::from_pairs(r.headers.iter().map(|(k, v)| (k, v))).timestamp_unix().unwrap() - T0_MS / 1000
+        })
+        .collect();
+    let expected: Vec<i64> =
+        cstar_webhooks::retry::standard_offsets().into_iter().map(|o| i64::try_from(o).unwrap()).collect();
+    assert_eq!(offsets, expected);
+    for (i, r) in all.iter().enumerate() {
+        assert_eq!(r.header("x-delivery-attempt"), Some((i + 1).to_string().as_str()));
+        let h = WebhookHeaders::from_pairs(r.headers.iter().map(|(k, v)| (k, v)));
+        // Signed at its own send time.
+        Verifier::new([secret.as_str()]).verify(h.signature.as_deref(), &r.body, h.timestamp_unix().unwrap()).unwrap();
+        assert_eq!(r.body, all[0].body, "every attempt carries the same body");
+    }
+    wait_until("failed", || async { s.deliveries("?status=failed").await.len() == 1 }).await;
+    s.advance_s(200_000);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(rx.count(), 7, "no eighth attempt");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn gone_fails_at_once_and_disables_the_webhook() {
+    let rx = Receiver::start().await;
+    rx.set_default(Reply::Status(410));
+    let s = Sender::dev().await;
+    let (wid, _) = s.create(&rx.url("/"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    wait_until("failed", || async { s.deliveries("?status=failed").await.len() == 1 }).await;
+    let (_, st) = s.req("GET", &format!("/v1/webhooks/{wid}/status"), None).await;
+    assert_eq!(st["enabled"], false);
+    assert_eq!(st["disabled"]["by"], "system");
+    assert!(st["disabled"]["reason"].as_str().unwrap().starts_with("gone"));
+    assert_eq!(st["recent_failures"][0]["status_code"], 410);
+    // A disabled webhook gets no new deliveries.
+    let (_, v) = s
+        .req(
+            "POST",
+            "/v1/events",
+            Some(r#"{"type":"customer.created","data":{"customer":{"id":"cus_1","name":"n","email":"e@x"}}}"#),
+        )
+        .await;
+    assert_eq!(v["deliveries"], 0);
+    s.advance_s(100);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(rx.count(), 1);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_timeout_and_a_redirect_are_failures_and_redirects_are_not_followed() {
+    let rx = Receiver::start().await;
+    rx.push(Reply::Sleep(Duration::from_secs(3)));
+    rx.push(Reply::Redirect("/elsewhere"));
+    rx.push(Reply::Status(204));
+    let s = Sender::dev().await;
+    s.create(&rx.url("/hook"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    wait_until("timeout recorded", || async {
+        s.deliveries("").await.first().is_some_and(|d| d["last_outcome"] == "timeout")
+    })
+    .await;
+    s.advance_s(30);
+    wait_until("redirect recorded", || async {
+        s.deliveries("").await.first().is_some_and(|d| d["last_outcome"] == "status:302")
+    })
+    .await;
+    s.advance_s(120);
+    wait_until("succeeded", || async { s.deliveries("?status=succeeded").await.len() == 1 }).await;
+    let paths: Vec<String> = rx.all().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths, ["/hook", "/hook", "/hook"], "the redirect target was never requested");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn retry_after_pushes_the_next_attempt_later() {
+    let rx = Receiver::start().await;
+    rx.push(Reply::Status(503));
+    let s = Sender::dev().await;
+    s.create(&rx.url("/"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    wait_until("scheduled", || async { s.deliveries("?status=scheduled").await.len() == 1 }).await;
+    let d = &s.deliveries("").await[0];
+    // No Retry-After from this receiver: the table's 30 s.
+    assert_eq!(d["next_attempt_at"], "2026-03-30T10:30:30Z");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn auto_disables_after_a_long_failure_run() {
+    let rx = Receiver::start().await;
+    rx.set_default(Reply::Status(500));
+    let mut settings = dev_settings();
+    settings.retry_delays = Some(vec![0, 60, 60, 60, 60]);
+    settings.disable_after = Duration::from_secs(180);
+    settings.disable_after_failures = 4;
+    let s = Sender::start(settings).await;
+    let (wid, _) = s.create(&rx.url("/"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    for n in 1..=4 {
+        wait_for("attempt", || rx.count() == n).await;
+        wait_until("recorded", || async { s.deliveries("").await.first().is_some_and(|d| d["attempts"] == n) }).await;
+        if n < 4 {
+            s.advance_s(60);
+        }
+    }
+    let (_, st) = s.req("GET", &format!("/v1/webhooks/{wid}/status"), None).await;
+    assert_eq!(st["enabled"], false, "{st}");
+    assert!(st["disabled"]["reason"].as_str().unwrap().starts_with("failure_run"));
+    assert_eq!(st["failure_run"]["failed_attempts"], 4);
+    assert_eq!(s.deliveries("?status=cancelled").await.len(), 1, "the waiting delivery is cancelled");
+    // Re-enabling resumes new events only.
+    let (code, _) = s.req("POST", &format!("/v1/webhooks/{wid}/enable"), None).await;
+    assert_eq!(code, 200);
+    rx.set_default(Reply::Status(200));
+    s.publish("ticket.updated").await;
+    wait_for("new event delivered", || rx.count() == 5).await;
+    s.stop().await;
+}
