@@ -2,6 +2,37 @@
 # module by `python -m mypy.stubtest cstar_webhooks._native` in packages/python/test.sh.
 from typing import Literal, Optional, Sequence, Union, final
 
+from typing_extensions import disjoint_base
+
+__all__ = [
+    "VERIFY_ERROR_CODES",
+    "CAUSE_CODES",
+    "DEFAULT_TOLERANCE",
+    "CORE_VERSION",
+    "Verified",
+    "Verifier",
+    "NativeEvent",
+    "verify",
+    "construct_native_event",
+    "parse_event",
+    "event_from_value",
+    "flatten",
+    "sample_event",
+    "sample_payload",
+    "catalog",
+    "event_type_info",
+    "families",
+    "type_matches",
+    "sign",
+    "sign_legacy",
+    "delivery_header_pairs",
+    "webhook_headers",
+    "header_names",
+    "diagnose",
+    "retry_schedule",
+    "retry_total_span",
+]
+
 _Secrets = Union[str, Sequence[str]]
 _Body = Union[bytes, bytearray, memoryview]
 
@@ -20,9 +51,10 @@ class Verified:
     def timestamp(self) -> Optional[int]: ...
     @property
     def secret_index(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@disjoint_base
 class Verifier:
     def __new__(
         cls,
