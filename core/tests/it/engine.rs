@@ -765,8 +765,24 @@ fn status_of(engine: &Scheduler, id: &str) -> Option<(DisableReason, i64)> {
 /// says and never otherwise.
 #[test]
 fn simulation_six_days_ten_thousand_deliveries() {
+    simulate(0x5eed, SchedulerConfig::default());
+}
+
+/// The same with jitter on (25 %), another seed and a custom lease.
+#[test]
+fn simulation_with_jitter() {
+    let config = SchedulerConfig {
+        schedule: RetrySchedule::default().with_jitter_percent(25),
+        lease_secs: 45,
+        seed: 0xC0FFEE,
+        ..SchedulerConfig::default()
+    };
+    simulate(0xBADC0DE, config);
+}
+
+fn simulate(seed: u64, config: SchedulerConfig) {
     const DAY: i64 = 86_400;
-    let mut rng = Rng(0x5eed);
+    let mut rng = Rng(seed);
     let families = ["*", "ticket.*", "customer.*", "article.*", "gamification.*", "ticket.created"];
     let profiles = [
         Profile::Healthy,
@@ -776,7 +792,7 @@ fn simulation_six_days_ten_thousand_deliveries() {
         Profile::GoneAfter(2 * DAY),
         Profile::Slow,
     ];
-    let mut engine = Scheduler::new(SchedulerConfig::default());
+    let mut engine = Scheduler::new(config);
     let mut hooks = Vec::new();
     for i in 0..36 {
         let id = format!("whk_{i:02}");
