@@ -3,8 +3,8 @@
 #   1. creates packages/python/.venv and installs the pinned tools (requirements-dev.txt),
 #   2. builds the abi3 wheel once, as manylinux2014 (maturin --zig, zig from PyPI), and the sdist,
 #   3. installs that wheel into the venv,
-#   4. runs pytest (all of tests/vectors, error codes, frameworks), mypy --strict over the
-#      package and the tests, and mypy.stubtest of _native.pyi against the built module.
+#   4. runs pytest (all of tests/vectors, error codes, frameworks, examples/python-fastapi),
+#      mypy --strict over the package, the tests and the example, and mypy.stubtest of _native.pyi against the built module.
 # Honours CARGO_TARGET_DIR (default: the workspace's target/). Exits non-zero on any failure.
 set -euo pipefail
 
@@ -45,10 +45,11 @@ print("testing", cstar_webhooks.__file__, "core", n.CORE_VERSION, "python", sys.
 PYEOF
 
 echo "== python: pytest"
-"$PY" -m pytest -q -p no:cacheprovider tests
+"$PY" -m pytest -q -p no:cacheprovider tests ../../examples/python-fastapi
 
-echo "== python: mypy --strict (package + tests)"
+echo "== python: mypy --strict (package + tests + example)"
 "$PY" -m mypy --strict --cache-dir "$VENV/.mypy_cache" python/cstar_webhooks tests
+"$PY" -m mypy --strict --cache-dir "$VENV/.mypy_cache" ../../examples/python-fastapi
 
 echo "== python: stubtest (_native.pyi vs the built module)"
 "$PY" -m mypy.stubtest --mypy-config-file pyproject.toml cstar_webhooks._native
