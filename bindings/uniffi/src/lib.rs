@@ -196,6 +196,52 @@ fn secrets_of(secrets: Vec<String>) -> Vec<Secret> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Raw bodies
+// ---------------------------------------------------------------------------------------------
+
+/// Raw body bytes: on the foreign side exactly uniffi's `bytes` type (`ByteArray`, `Data`, a
+/// binary Ruby `String`). uniffi 0.32 lifts a `Vec<u8>` argument one byte at a time (a
+/// bounds check and a push per byte, ~0.1 ms for a 64 KiB body); this lifts it with one copy.
+pub struct Body(Vec<u8>);
+
+// SAFETY: `Body` uses the FFI type (`RustBuffer`), the serialized form (big-endian `i32`
+// length, then the bytes) and the type metadata of `Vec<u8>`, so every generated binding
+// handles it exactly as `bytes`; lowering delegates to `Vec<u8>`.
+unsafe impl uniffi::FfiConverter<UniFfiTag> for Body {
+    type FfiType = uniffi::RustBuffer;
+
+    fn lower(obj: Self) -> uniffi::RustBuffer {
+        <Vec<u8> as uniffi::Lower<UniFfiTag>>::lower(obj.0)
+    }
+
+    fn try_lift(v: uniffi::RustBuffer) -> uniffi::Result<Self> {
+        let vec = v.destroy_into_vec();
+        let mut buf = vec.as_slice();
+        let body = Self::try_read(&mut buf)?;
+        if !buf.is_empty() {
+            return Err(uniffi::deps::anyhow::anyhow!("junk data left in buffer after lifting bytes"));
+        }
+        Ok(body)
+    }
+
+    fn write(obj: Self, buf: &mut Vec<u8>) {
+        <Vec<u8> as uniffi::Lower<UniFfiTag>>::write(obj.0, buf);
+    }
+
+    fn try_read(buf: &mut &[u8]) -> uniffi::Result<Self> {
+        let (len, rest) = buf.split_at_checked(4).ok_or_else(|| uniffi::deps::anyhow::anyhow!("short buffer"))?;
+        let len = usize::try_from(i32::from_be_bytes(len.try_into()?))?;
+        let (bytes, rest) = rest.split_at_checked(len).ok_or_else(|| uniffi::deps::anyhow::anyhow!("short buffer"))?;
+        *buf = rest;
+        Ok(Self(bytes.to_vec()))
+    }
+
+    const TYPE_ID_META: uniffi::MetadataBuffer = <Vec<u8> as uniffi::TypeId<UniFfiTag>>::TYPE_ID_META;
+}
+
+uniffi::derive_ffi_traits!(local Body);
+
+// ---------------------------------------------------------------------------------------------
 // Verifying
 // ---------------------------------------------------------------------------------------------
 
@@ -310,8 +356,8 @@ impl Verifier {
     /// # Errors
     /// A [`WebhookError`] with the core's code.
     #[uniffi::method(default(now = None))]
-    pub fn verify(&self, body: Vec<u8>, signature: Option<String>, now: Option<i64>) -> Result<Verified, WebhookError> {
-        Ok(self.inner.verify(signature.as_deref(), &body, now_or_clock(now))?.into())
+    pub fn verify(&self, body: Body, signature: Option<String>, now: Option<i64>) -> Result<Verified, WebhookError> {
+        Ok(self.inner.verify(signature.as_deref(), &body.0, now_or_clock(now))?.into())
     }
 
     /// Verifies, then parses the body as an [`Event`].
@@ -321,11 +367,11 @@ impl Verifier {
     #[uniffi::method(default(now = None))]
     pub fn construct_event(
         &self,
-        body: Vec<u8>,
+        body: Body,
         signature: Option<String>,
         now: Option<i64>,
     ) -> Result<Event, WebhookError> {
-        Ok(self.inner.construct_event(signature.as_deref(), &body, now_or_clock(now))?.into())
+        Ok(self.inner.construct_event(signature.as_deref(), &body.0, now_or_clock(now))?.into())
     }
 
     /// The number of secrets.
@@ -343,15 +389,15 @@ impl Verifier {
 /// `t=<timestamp>,v1=<hex>[,v1=<hex>…]`, one `v1` per secret, in order.
 #[uniffi::export]
 #[must_use]
-pub fn sign(body: Vec<u8>, secrets: Vec<String>, timestamp: i64) -> String {
-    core_api::sign(&secrets_of(secrets), timestamp, &body)
+pub fn sign(body: Body, secrets: Vec<String>, timestamp: i64) -> String {
+    core_api::sign(&secrets_of(secrets), timestamp, &body.0)
 }
 
 /// Signs `body` with the legacy scheme: `sha256=<hex>`.
 #[uniffi::export]
 #[must_use]
-pub fn sign_legacy(body: Vec<u8>, secret: String) -> String {
-    core_api::sign_legacy(&Secret::new(secret), &body)
+pub fn sign_legacy(body: Body, secret: String) -> String {
+    core_api::sign_legacy(&Secret::new(secret), &body.0)
 }
 
 /// One HTTP header.
@@ -369,7 +415,7 @@ pub struct Header {
 #[uniffi::export(default(webhook_id = None, event_id = None, event_type = None, attempt = None, timestamp = None))]
 #[must_use]
 pub fn generate_test_headers(
-    body: Vec<u8>,
+    body: Body,
     secrets: Vec<String>,
     webhook_id: Option<String>,
     event_id: Option<String>,
@@ -377,7 +423,7 @@ pub fn generate_test_headers(
     attempt: Option<u32>,
     timestamp: Option<i64>,
 ) -> Vec<Header> {
-    let parsed = core_api::Event::from_slice(&body).ok();
+    let parsed = core_api::Event::from_slice(&body.0).ok();
     let event_id = event_id.or_else(|| parsed.as_ref().map(|e| e.id.clone())).unwrap_or_default();
     let event_type =
         event_type.or_else(|| parsed.as_ref().map(|e| String::from(e.event_type.as_str()))).unwrap_or_default();
@@ -389,7 +435,7 @@ pub fn generate_test_headers(
         attempt: attempt.unwrap_or(1),
         send_time: now_or_clock(timestamp),
     };
-    core_api::delivery_headers(&info, &secrets_of(secrets), &body)
+    core_api::delivery_headers(&info, &secrets_of(secrets), &body.0)
         .into_iter()
         .map(|(name, value)| Header { name: String::from(name), value })
         .collect()
@@ -470,8 +516,8 @@ pub struct Diagnosis {
 /// Names the likely causes of a failing signature (debugging tools only: slow on purpose).
 #[uniffi::export(default(now = None))]
 #[must_use]
-pub fn diagnose(body: Vec<u8>, signature: Option<String>, secrets: Vec<String>, now: Option<i64>) -> Diagnosis {
-    let d = core_api::diagnose(&secrets_of(secrets), signature.as_deref(), &body, now_or_clock(now));
+pub fn diagnose(body: Body, signature: Option<String>, secrets: Vec<String>, now: Option<i64>) -> Diagnosis {
+    let d = core_api::diagnose(&secrets_of(secrets), signature.as_deref(), &body.0, now_or_clock(now));
     let (verified, error_code) = match d.result {
         Ok(v) => (Some(v.into()), None),
         Err(e) => (None, Some(String::from(e.code()))),
@@ -775,8 +821,8 @@ impl Event {
 /// # Errors
 /// `invalid_payload` when the body is not a JSON object with the envelope's keys and types.
 #[uniffi::export]
-pub fn parse_event(body: Vec<u8>) -> Result<Event, WebhookError> {
-    Ok(core_api::Event::from_slice(&body)?.into())
+pub fn parse_event(body: Body) -> Result<Event, WebhookError> {
+    Ok(core_api::Event::from_slice(&body.0)?.into())
 }
 
 /// The flat-payload transform (SPEC §2) of a JSON payload: the payload plus root-level
