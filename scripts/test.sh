@@ -20,7 +20,8 @@ step() { # step NAME COMMAND...
 }
 
 step "setup (apt, rustup targets, pinned tools)" bash scripts/setup.sh
-step "vectors: independent oracle agrees" python3 tests/vectors/generate.py --check
+step "vectors: signature/event oracle agrees" python3 tests/vectors/generate.py --check
+step "vectors: retry/engine oracle agrees" python3 tests/vectors/generate_retry.py --check
 step "rustfmt" cargo fmt --all --check
 step "clippy -D warnings (workspace)" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "rust tests (workspace)" cargo test --workspace --locked
@@ -31,7 +32,9 @@ step "no_std build: thumbv7em + serde" \
 step "no_std build: wasm32-unknown-unknown" \
   cargo build -p cstar-webhooks --no-default-features --target wasm32-unknown-unknown --locked
 step "docs build (deny warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc -p cstar-webhooks --no-deps --locked
-step "benches compile" cargo bench --workspace --no-run --locked
+step "example: dispatcher over loopback HTTP" cargo run -q -p cstar-webhooks --example dispatcher --locked -- --http
+step "example: end-to-end receiver demo" cargo run -q -p cstar-webhooks --example end_to_end --locked
+step "benches compile" cargo bench -p cstar-webhooks --no-run --locked
 
 if [ "${FUZZ_SECONDS:-20}" != 0 ]; then
   fuzz_smoke() {
