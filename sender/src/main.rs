@@ -1,7 +1,13 @@
 //! `cstar-webhooks`: the cStar webhooks reference sender and developer tools.
 #![forbid(unsafe_code)]
 // A command-line program: printing is its job.
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::std_instead_of_core,
+    clippy::std_instead_of_alloc,
+    clippy::doc_markdown
+)]
 
 use std::io::Read as _;
 use std::net::SocketAddr;

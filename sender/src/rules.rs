@@ -1,7 +1,7 @@
 //! What follows an attempt: the next state of the delivery and the webhook's health.
 //!
 //! Nothing is decided here: the delivery transition is the core engine's
-//! [`Delivery`] state machine (rebuilt from the stored state with [`Delivery::resume`]),
+//! [`Delivery`] state machine (rebuilt from the stored state with [`Delivery::restore`]),
 //! the retry math its [`RetrySchedule`], the auto-disable rule its [`HealthPolicy`]. This
 //! module only converts between the stored records (milliseconds) and the engine (seconds).
 
@@ -37,8 +37,12 @@ pub fn decide(
     now_ms: i64,
 ) -> Decision {
     let now_s = now_ms.div_euclid(1000);
-    let mut delivery =
-        Delivery::resume(DeliveryKind::Event, DeliveryState::InFlight { attempt, started_at: now_s }, jitter_seed);
+    let mut delivery = Delivery::restore(
+        DeliveryKind::Event,
+        DeliveryState::InFlight { attempt, started_at: now_s },
+        jitter_seed,
+        Vec::new(),
+    );
     let mut result = AttemptResult::new(*outcome);
     if let Some(secs) = retry_after {
         result = result.with_retry_after(secs);

@@ -8,7 +8,8 @@
     clippy::std_instead_of_alloc,
     clippy::print_stderr,
     missing_docs,
-    unreachable_pub
+    unreachable_pub,
+    clippy::doc_markdown
 )]
 
 mod api;
