@@ -540,6 +540,25 @@ impl NativeEvent {
         value_to_py(py, &self.inner.to_value())
     }
 
+    /// Everything the Python `Event` needs, in one call: `(id, type, created_at, team_id,
+    /// family, known_type, raw)`.
+    #[allow(clippy::type_complexity)]
+    fn fields<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(&str, &str, &str, &str, &'static str, bool, Bound<'py, PyAny>)> {
+        let e = &self.inner;
+        Ok((
+            &e.id,
+            e.event_type.as_str(),
+            &e.created_at,
+            &e.team_id,
+            e.family().as_str(),
+            e.event_type.is_known(),
+            value_to_py(py, &e.to_value())?,
+        ))
+    }
+
     /// The compact JSON of the event.
     fn to_json(&self) -> String {
         self.inner.to_json()

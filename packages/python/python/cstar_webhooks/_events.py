@@ -203,18 +203,8 @@ class Event:
 
     @classmethod
     def _from_native(cls, native: _nat.NativeEvent) -> Event:
-        raw: Dict[str, Any] = native.raw()
-        return cls(
-            id=native.id,
-            type=native.type,
-            created_at=native.created_at,
-            team_id=native.team_id,
-            family=native.family,
-            known_type=native.known_type,
-            data=raw["data"],
-            raw=raw,
-            _native=native,
-        )
+        id_, type_, created_at, team_id, family, known_type, raw = native.fields()
+        return cls(id_, type_, created_at, team_id, family, known_type, raw["data"], raw, native)  # type: ignore[arg-type]
 
     @classmethod
     def from_bytes(cls, payload: Union[bytes, bytearray, memoryview]) -> Event:
