@@ -460,7 +460,19 @@ impl Verifier {
     }
 }
 
-/// Verifies a webhook request. See `cstar_webhooks.verify`.
+/// Verifies a cStar webhook request and returns `Verified(scheme, timestamp, secret_index)`.
+///
+/// `payload` is the raw body bytes exactly as received; `header` the `X-Signature` value
+/// (`None` when absent); `secrets` one `whsec_…` string or several (rotation: the index of
+/// the first one that matches is reported). `tolerance` (default 300 s) bounds the signed
+/// timestamp's age and lead; `max_age` / `max_future` set the two directions apart.
+/// `allow_legacy` (default `True`) accepts `sha256=` signatures. `now` is the current unix
+/// time (read from the clock when `None`).
+///
+/// Raises a `WebhookVerificationError` subclass whose `.code` is one of
+/// `missing_signature`, `malformed_signature`, `timestamp_too_old`, `timestamp_in_future`,
+/// `no_matching_signature`, `legacy_not_allowed`; `RawBodyRequiredError` for a `str` or
+/// parsed body; `InvalidArgumentError` for arguments of the wrong type or value.
 #[pyfunction]
 #[pyo3(signature = (payload, header, secrets, *, tolerance = None, max_age = None, max_future = None, allow_legacy = None, now = None))]
 #[allow(clippy::too_many_arguments)]
@@ -658,7 +670,10 @@ fn construct_native_event(
     Ok(NativeEvent { inner: event })
 }
 
-/// The flat payload (SPEC §2) of a JSON body (bytes or str) or of a decoded dict.
+/// The flat payload of a JSON body (bytes or str) or of a decoded dict: the payload plus
+/// root-level copies (`ticket_id`, `customer_email`, …) of every scalar field of every object
+/// under `data` (nested objects joined with `_`; arrays and nulls not copied; existing keys
+/// never replaced). Raises `InvalidPayload` for a body that is not JSON.
 #[pyfunction]
 fn flatten<'py>(py: Python<'py>, payload: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let flat: Value = if let Ok(s) = payload.cast::<PyString>() {
@@ -756,7 +771,8 @@ fn secrets_vec(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Secret>> {
     Ok(secrets_arg(obj)?.into_iter().map(Secret::new).collect())
 }
 
-/// Signs `payload` at `timestamp` with every secret: `t=…,v1=…[,v1=…]`.
+/// Signs `payload` at `timestamp` (unix seconds; now when `None`) with every secret:
+/// returns the `X-Signature` value `t=…,v1=…[,v1=…]` (one `v1` per secret, in order).
 #[pyfunction]
 #[pyo3(signature = (payload, secrets, *, timestamp = None))]
 fn sign(
