@@ -59,7 +59,7 @@ class MemoryIdempotencyStore {
       return false
     }
     this.#entries.delete(key)
-    this.#sweep(now)
+    this.#sweep(now, 1)
     this.#entries.set(key, now + ttl * 1000)
     return true
   }
@@ -74,7 +74,7 @@ class MemoryIdempotencyStore {
   }
 
   get size() {
-    this.#sweep(this.#now())
+    this.#sweep(this.#now(), 0)
     return this.#entries.size
   }
 
@@ -82,10 +82,10 @@ class MemoryIdempotencyStore {
     this.#entries.clear()
   }
 
-  /** Drops expired entries (the oldest first), and the oldest ones beyond maxEntries. */
-  #sweep(now) {
+  /** Drops expired entries (the oldest first), and the oldest ones until `room` entries are free. */
+  #sweep(now, room) {
     for (const [key, expiry] of this.#entries) {
-      if (expiry > now && this.#entries.size < this.#maxEntries) break
+      if (expiry > now && this.#entries.size + room <= this.#maxEntries) break
       this.#entries.delete(key)
     }
   }

@@ -119,13 +119,13 @@ export declare const ERROR_CODES: readonly VerifyErrorCode[]
  * }
  * ```
  */
-export declare class WebhookVerificationError<C extends VerifyErrorCode = VerifyErrorCode> extends Error {
+export declare class WebhookVerificationError extends Error {
   /** @param code - the stable code. @param message - a human-readable message (defaults to the code). */
-  constructor(code: C, message?: string, options?: { cause?: unknown })
+  constructor(code: VerifyErrorCode, message?: string, options?: { cause?: unknown })
   /** Always `'WebhookVerificationError'`. */
   readonly name: 'WebhookVerificationError'
   /** The stable, machine-readable code. */
-  readonly code: C
+  readonly code: VerifyErrorCode
   /** The HTTP status a receiver should answer with: always 400. */
   readonly statusCode: 400
 }
@@ -378,14 +378,11 @@ export type KnownEventType =
 /** Every catalog type, in catalog order. */
 export declare const EVENT_TYPES: readonly KnownEventType[]
 
-declare const unknownEventType: unique symbol
-
 /**
- * A type string outside this version's catalog (forward compatibility). It is a plain
- * string at run time; the brand keeps `switch (event.type)` narrowing exact. Compare it
- * with `(event.type as string) === '…'`.
+ * A type string outside this version's catalog (forward compatibility: receivers must
+ * accept types they do not know).
  */
-export type UnknownEventType = string & { readonly [unknownEventType]: true }
+export type UnknownEventType = string
 
 /** An event family, decided by the catalog (`ticket.merged` is `unknown`). */
 export type Family = 'tickets' | 'customers' | 'articles' | 'gamification' | 'unknown'
@@ -594,22 +591,46 @@ export type KnownEvent =
   | LevelUpEvent
 
 /**
- * A cStar event: a discriminated union on `type`. Types outside the catalog are
- * {@link UnknownEvent} (receivers must accept them).
+ * A cStar event: {@link KnownEvent} (a discriminated union on `type`) or
+ * {@link UnknownEvent} (a type this version does not know; receivers must accept it).
+ *
+ * TypeScript cannot narrow a union that also holds a plain `string` discriminant, so
+ * separate the unknown events first with {@link isKnownEvent}; after it, `switch
+ * (event.type)` narrows `event.data` exactly.
  *
  * @example
  * ```ts
+ * const event = constructEvent(rawBody, signature, secret)
+ * if (!isKnownEvent(event)) return // a newer type: acknowledge and ignore
  * switch (event.type) {
  *   case 'ticket.created': return event.data.ticket.title
  *   case 'gamification.level_up': return event.data.level.current
- *   default: return undefined // other types, including unknown ones
  * }
  * ```
  */
 export type Event = KnownEvent | UnknownEvent
 
-/** The catalog event of type `T`. */
-export type EventOf<T extends KnownEventType> = Extract<KnownEvent, { type: T }> & { type: T }
+/**
+ * Whether the event's type is one of the catalog's 14 (then `event` is a
+ * {@link KnownEvent} and `switch (event.type)` narrows it). Decided by the core's catalog.
+ */
+export declare function isKnownEvent(event: Event): event is KnownEvent
+
+/**
+ * Whether the event has one of the given catalog types, narrowing it to them.
+ *
+ * @example
+ * ```ts
+ * if (isEventType(event, 'ticket.created', 'ticket.updated')) event.data.ticket.status
+ * ```
+ */
+export declare function isEventType<T extends KnownEventType>(event: Event, ...types: T[]): event is EventOf<T>
+
+/** The catalog event variant `E` restricted to type `T` (`never` when `E` has no such type). */
+export type EventVariant<E, T> = E extends { type: infer U } ? (T extends U ? E & { type: T } : never) : never
+
+/** The catalog event of type `T` (or of each type in a union `T`). */
+export type EventOf<T extends KnownEventType> = T extends KnownEventType ? EventVariant<KnownEvent, T> : never
 
 /**
  * A realistic sample event of a catalog type (what the dashboard's Test button sends, with

@@ -372,3 +372,16 @@ const idempotency = require('./idempotency.js')
 module.exports.MemoryIdempotencyStore = idempotency.MemoryIdempotencyStore
 module.exports.processOnce = idempotency.processOnce
 module.exports.DEFAULT_IDEMPOTENCY_TTL = idempotency.DEFAULT_IDEMPOTENCY_TTL
+
+const KNOWN_TYPES = new Set(EVENT_TYPES)
+
+function isKnownEvent(event) {
+  return event !== null && typeof event === 'object' && KNOWN_TYPES.has(event.type)
+}
+
+function isEventType(event, ...types) {
+  return event !== null && typeof event === 'object' && typeof event.type === 'string' && types.includes(event.type) && KNOWN_TYPES.has(event.type)
+}
+
+module.exports.isKnownEvent = isKnownEvent
+module.exports.isEventType = isEventType

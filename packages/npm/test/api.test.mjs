@@ -18,6 +18,8 @@ const {
   retrySchedule,
   catalog,
   eventTypeInfo,
+  isKnownEvent,
+  isEventType,
   EVENT_TYPES,
   ERROR_CODES,
   CAUSE_CODES,
@@ -312,6 +314,19 @@ describe('events', () => {
       assert.ok(Object.keys(event.data).length > 0)
     }
     assert.equal(samplePayload('ticket.merged'), undefined)
+  })
+
+  test('isKnownEvent and isEventType follow the catalog', () => {
+    const known = samplePayload('ticket.assigned')
+    assert.equal(isKnownEvent(known), true)
+    assert.equal(isEventType(known, 'ticket.assigned'), true)
+    assert.equal(isEventType(known, 'ticket.created', 'ticket.assigned'), true)
+    assert.equal(isEventType(known, 'ticket.created'), false)
+    const unknown = parseEvent(JSON.stringify({ ...known, type: 'ticket.merged' }))
+    assert.equal(isKnownEvent(unknown), false)
+    assert.equal(isEventType(unknown, 'ticket.merged'), false)
+    assert.equal(isKnownEvent(parseEvent(JSON.stringify({ ...known, type: 'Ticket.Assigned' }))), false)
+    assert.equal(isKnownEvent(null), false)
   })
 
   test('parseEvent parses without verifying', () => {
