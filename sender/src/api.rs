@@ -694,8 +694,8 @@ async fn method_not_allowed() -> Response {
         .into_response()
 }
 
-async fn page() -> Html<&'static str> {
-    Html(crate::page::PAGE)
+async fn page() -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], Html(crate::page::render())).into_response()
 }
 
 async fn openapi() -> Response {
