@@ -346,7 +346,25 @@ function createApi(raw, ready) {
     return JSON.parse(raw.eventTypeInfo(type));
   }
 
+  /** Whether `event` has a catalog type (narrows the `Event` union in TypeScript). */
+  function isKnownEvent(event) {
+    return event !== null && typeof event === 'object' && core().EVENT_TYPES.includes(event.type);
+  }
+
+  /** Whether `event` has one of `types` (catalog types only). */
+  function isEventType(event, ...types) {
+    return (
+      event !== null &&
+      typeof event === 'object' &&
+      typeof event.type === 'string' &&
+      types.includes(event.type) &&
+      core().EVENT_TYPES.includes(event.type)
+    );
+  }
+
   return {
+    isKnownEvent,
+    isEventType,
     verify,
     constructEvent,
     parseEvent,
