@@ -7,6 +7,5 @@ JNA_JAR=${JNA_JAR:-/usr/share/java/jna.jar}
 [ -f generated/test.jar ] || bash test.sh
 KOTLIN_HOME=$PWD/node_modules/kotlin-compiler
 "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "generated/test.jar:$JNA_JAR" -d generated/bench.jar bench/VerifyBench.kt
-java -Djna.library.path="$PWD/generated/native/linux-x86-64" \
-  -cp "generated/bench.jar:generated/test.jar:$JNA_JAR:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
+java -cp "generated/native:generated/bench.jar:generated/test.jar:$JNA_JAR:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
   com.cstar.webhooks.bench.VerifyBenchKt

@@ -41,6 +41,14 @@ t0=$(date +%s)
   $(find generated src -name '*.kt' | sort)
 echo "kotlin: compiled in $(( $(date +%s) - t0 ))s"
 
-java -Djna.library.path="$PKG/generated/native/linux-x86-64" -Dcstar.vectors="$ROOT/tests/vectors" \
-  -cp "generated/test.jar:$JNA_JAR:$KOTLIN_HOME/lib/kotlin-stdlib.jar:$KOTLIN_HOME/lib/kotlin-test.jar" \
+# The native library is loaded the way a user gets it: from a jar's `linux-x86-64/` resource
+# (JNA extracts it), not from a library path.
+if command -v jar >/dev/null; then
+  jar cf generated/natives.jar -C generated/native .
+  NATIVES=generated/natives.jar
+else
+  NATIVES=generated/native
+fi
+java -Dcstar.vectors="$ROOT/tests/vectors" \
+  -cp "generated/test.jar:$NATIVES:$JNA_JAR:$KOTLIN_HOME/lib/kotlin-stdlib.jar:$KOTLIN_HOME/lib/kotlin-test.jar" \
   com.cstar.webhooks.RunnerKt
