@@ -93,12 +93,12 @@ module CstarWebhooks
     # X-Signature value; nil when absent) at `now` (unix seconds; the system clock when nil).
     # Returns a Verified; raises a WebhookError.
     def verify(body, signature, now: nil)
-      uniffi_verify(binary(body), signature, now)
+      uniffi_verify(binary(body), header_text(signature), now)
     end
 
     # Verifies, then parses the event. Returns an Event; raises a WebhookError.
     def construct_event(body, signature, now: nil)
-      uniffi_construct_event(binary(body), signature, now)
+      uniffi_construct_event(binary(body), header_text(signature), now)
     end
 
     def to_s
@@ -106,6 +106,13 @@ module CstarWebhooks
     end
 
     private
+
+    # Rack hands header values over as binary (ASCII-8BIT) Strings: read them as UTF-8 text,
+    # replacing invalid bytes with U+FFFD (such a header can only be malformed or
+    # non-matching, which the core decides), instead of failing in the String conversion.
+    def header_text(signature)
+      CstarWebhooks.header_text(signature)
+    end
 
     def binary(body)
       raise TypeError, "body must be a String of the raw request bytes, got #{body.class}" unless body.is_a?(String)
@@ -138,6 +145,16 @@ module CstarWebhooks
     end
   end
 
+  # Header values as text: Rack hands them over as binary (ASCII-8BIT) Strings; read them as
+  # UTF-8, replacing invalid bytes with U+FFFD (the core then finds such a header malformed
+  # or non-matching) instead of failing in the String conversion. Non-Strings pass through.
+  def self.header_text(value)
+    return value unless value.is_a?(String)
+    return value if value.encoding == Encoding::UTF_8 && value.valid_encoding?
+
+    value.dup.force_encoding(Encoding::UTF_8).scrub
+  end
+
   class << self
     alias_method :uniffi_generate_test_headers, :generate_test_headers
     alias_method :uniffi_diagnose, :diagnose
@@ -159,7 +176,7 @@ module CstarWebhooks
 
     # Why a signature fails (debugging only): a Diagnosis with likely causes.
     def diagnose(body, signature, secrets, now: nil)
-      uniffi_diagnose(body, signature, Array(secrets), now)
+      uniffi_diagnose(body, header_text(signature), Array(secrets), now)
     end
   end
 
@@ -174,9 +191,9 @@ module CstarWebhooks
       next unless value.is_a?(String)
 
       if key.start_with?('HTTP_')
-        Header.new(name: key.delete_prefix('HTTP_').tr('_', '-'), value: value)
+        Header.new(name: key.delete_prefix('HTTP_').tr('_', '-'), value: header_text(value))
       elsif key == 'CONTENT_TYPE'
-        Header.new(name: 'Content-Type', value: value)
+        Header.new(name: 'Content-Type', value: header_text(value))
       end
     end
   end

@@ -82,6 +82,13 @@ class TestApi < Minitest::Test
     assert_raises(TypeError) { v.verify(nil, 'sha256=00', now: T) }
     assert_raises(RangeError) { CstarWebhooks::Verifier.new([SECRET], tolerance: -1) }
     assert_raises(RangeError) { v.verify('', 'x', now: 2**64) }
+    # Header values as Rack gives them (binary Strings), valid and invalid UTF-8 alike.
+    full_width = "t=\uFF11\uFF17\uFF17\uFF14,v1=#{'0' * 64}".b
+    assert_raises(CstarWebhooks::WebhookError::MalformedSignature) { v.verify('', full_width, now: T) }
+    assert_raises(CstarWebhooks::WebhookError::MalformedSignature) { v.verify('', "t=\xff\xfe,v1=00".b, now: T) }
+    assert_raises(CstarWebhooks::WebhookError::NoMatchingSignature) { v.verify('', "sha256=\xff".b, now: T) }
+    ok = CstarWebhooks.sign(sample_body, [SECRET], T).b
+    assert_equal T, v.verify(sample_body, ok, now: T).timestamp
     not_json = 'not json'
     err = assert_raises(CstarWebhooks::WebhookError::InvalidPayload) do
       v.construct_event(not_json, CstarWebhooks.sign(not_json, [SECRET], T), now: T)

@@ -57,6 +57,13 @@ class TestRackMiddleware < Minitest::Test
     assert_equal 'no_matching_signature', json_error(@mw.call(env(body: "#{BODY}\n", signature: header)))['error']
   end
 
+  def test_binary_header_values_from_the_server
+    header = "t=#{T},v1=\xff\xfe".b
+    assert_equal 'no_matching_signature', json_error(@mw.call(env(signature: header)))['error']
+    status, = @mw.call(env(signature: CstarWebhooks.sign(BODY, [SECRET], T).b))
+    assert_equal 200, status
+  end
+
   def test_signed_non_event_is_invalid_payload
     assert_equal 'invalid_payload', json_error(@mw.call(env(body: '[]', signature: CstarWebhooks.sign('[]', [SECRET], T))))['error']
   end
@@ -78,6 +85,8 @@ class TestRackMiddleware < Minitest::Test
   def test_headers_from_rack_env
     h = CstarWebhooks.parse_headers(CstarWebhooks.headers_from_rack_env(env(signature: 't=1,v1=ab')))
     assert_equal 't=1,v1=ab', h.signature
+    odd = CstarWebhooks.parse_headers(CstarWebhooks.headers_from_rack_env(env(signature: "t=1,v1=\xff".b)))
+    assert_equal "t=1,v1=\uFFFD", odd.signature
     assert_equal 'application/json', h.content_type
   end
 end
