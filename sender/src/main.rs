@@ -53,7 +53,7 @@ enum Command {
 
 #[derive(Args, Default)]
 struct ServeArgs {
-    /// The SQLite database file (created if missing).
+    /// The SQLite database file, created if missing [default: cstar-webhooks.db].
     #[arg(long, env = "CSTAR_DB")]
     db: Option<PathBuf>,
     /// Address of the API and the settings page [default: 127.0.0.1:8080].

@@ -150,16 +150,36 @@ async fn a_timeout_and_a_redirect_are_failures_and_redirects_are_not_followed() 
 }
 
 #[tokio::test]
-async fn retry_after_pushes_the_next_attempt_later() {
+async fn retry_after_pushes_the_next_attempt_later_never_earlier() {
     let rx = Receiver::start().await;
     rx.push(Reply::Status(503));
+    rx.push(Reply::RetryAfter(503, "300"));
+    rx.push(Reply::RetryAfter(429, "5"));
+    rx.push(Reply::RetryAfter(500, "9999"));
     let s = Sender::dev().await;
     s.create(&rx.url("/"), &["*"], false).await;
     s.publish("ticket.created").await;
-    wait_until("scheduled", || async { s.deliveries("?status=scheduled").await.len() == 1 }).await;
-    let d = &s.deliveries("").await[0];
-    // No Retry-After from this receiver: the table's 30 s.
-    assert_eq!(d["next_attempt_at"], "2026-03-30T10:30:30Z");
+    let next = |n: u32| {
+        let s = &s;
+        async move {
+            wait_until("scheduled", || async {
+                s.deliveries("?status=scheduled").await.first().is_some_and(|d| d["attempts"] == n)
+            })
+            .await;
+            s.deliveries("").await[0]["next_attempt_at"].as_str().unwrap().to_owned()
+        }
+    };
+    // No Retry-After: the table's 30 s.
+    assert_eq!(next(1).await, "2026-03-30T10:30:30Z");
+    s.advance_s(30);
+    // 503 with Retry-After 300 > 120: pushed to 300 s.
+    assert_eq!(next(2).await, "2026-03-30T10:35:30Z");
+    s.advance_s(300);
+    // 429 with Retry-After 5 < 600: never earlier than the table.
+    assert_eq!(next(3).await, "2026-03-30T10:45:30Z");
+    s.advance_s(600);
+    // 500 ignores Retry-After.
+    assert_eq!(next(4).await, "2026-03-30T11:45:30Z");
     s.stop().await;
 }
 

@@ -58,6 +58,7 @@ pub enum Reply {
     Status(u16),
     Redirect(&'static str),
     Sleep(Duration),
+    RetryAfter(u16, &'static str),
 }
 
 /// A tiny loopback receiver that records every request.
@@ -88,6 +89,10 @@ impl Receiver {
                     Reply::Status(code) => (StatusCode::from_u16(code).unwrap(), "receiver says hi").into_response(),
                     Reply::Redirect(to) => {
                         (StatusCode::FOUND, [(axum::http::header::LOCATION, to)], "moved").into_response()
+                    }
+                    Reply::RetryAfter(code, after) => {
+                        (StatusCode::from_u16(code).unwrap(), [(axum::http::header::RETRY_AFTER, after)], "slow down")
+                            .into_response()
                     }
                     Reply::Sleep(d) => {
                         tokio::time::sleep(d).await;
