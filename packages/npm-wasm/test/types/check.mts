@@ -15,6 +15,7 @@ import {
   verify,
   WebhookVerificationError,
   type Event,
+  isEventType,
   MemoryIdempotencyStore,
   processOnce,
   type VerifyErrorCode,
@@ -30,6 +31,10 @@ const t: number | null = v.timestamp
 try {
   const event: Event = constructEvent('{}', header, 'whsec_a')
   const id: string = event.id
+  if (isEventType(event, 'ticket.created')) {
+    const prefixed: string = event.data.ticket.prefixed_id
+    void prefixed
+  }
   void id
 } catch (e) {
   if (e instanceof WebhookVerificationError) {
