@@ -31,7 +31,7 @@ import platform
 import sys
 import time
 import timeit
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional
 
 import cstar_webhooks as cw
 
@@ -119,27 +119,32 @@ def candidates(body: bytes) -> Dict[str, Callable[[], object]]:
     return out
 
 
-def best_per_call(fn: Callable[[], object], budget: float = 0.4) -> float:
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange()
-    number = max(1, int(number * budget / 0.2))
-    return min(timer.repeat(repeat=5, number=number)) / number
+def measure(fns: Dict[str, Callable[[], object]], rounds: int = 7, budget: float = 0.05) -> Dict[str, float]:
+    """Best time per call of each function, measured interleaved (round-robin over the
+    candidates, `rounds` times) so that load changes on a shared machine hit all alike."""
+    timers = {name: timeit.Timer(fn) for name, fn in fns.items()}
+    numbers = {}
+    for name, timer in timers.items():
+        number, elapsed = timer.autorange()
+        numbers[name] = max(1, int(number * budget / max(elapsed, 1e-9)))
+    best = {name: float("inf") for name in fns}
+    for _ in range(rounds):
+        for name, timer in timers.items():
+            best[name] = min(best[name], timer.timeit(numbers[name]) / numbers[name])
+    return best
 
 
 def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}, cstar-webhooks {cw.__version__}")
-    rows: List[Tuple[str, str, float, float]] = []
+    print("best of 7 interleaved rounds; ratio = time / (cstar verify time), > 1 means slower than ours")
     for label, size in (("1 KiB", 1024), ("64 KiB", 64 * 1024)):
         body = make_body(size)
-        fns = candidates(body)
-        ours = best_per_call(fns["cstar verify"])
+        best = measure(candidates(body))
+        ours = best["cstar verify"]
         print(f"\n{label} body")
-        print(f"  {'implementation':28} {'µs/call':>10} {'calls/s':>12} {'peer/ours':>10}")
-        for name, fn in fns.items():
-            t = ours if name == "cstar verify" else best_per_call(fn)
-            ratio = t / ours
-            rows.append((label, name, t, ratio))
-            print(f"  {name:28} {t * 1e6:10.2f} {1 / t:12,.0f} {ratio:9.2f}x")
+        print(f"  {'implementation':28} {'µs/call':>10} {'calls/s':>12} {'vs ours':>9}")
+        for name, t in best.items():
+            print(f"  {name:28} {t * 1e6:10.2f} {1 / t:12,.0f} {t / ours:8.2f}x")
 
 
 if __name__ == "__main__":
