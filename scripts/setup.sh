@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in chromium ruby ruby-ffi libjna-java; do
+for pkg in chromium ruby ruby-ffi libjna-java default-jre-headless; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
