@@ -76,6 +76,15 @@ def test_construct_event_and_typed_data_for_every_sample() -> None:
     assert len(seen_kinds) == 6
 
 
+def test_events_pickle_and_copy() -> None:
+    import copy
+    import pickle
+
+    event = cw.sample_event("gamification.boss_defeated")
+    for clone in (pickle.loads(pickle.dumps(event)), copy.deepcopy(event), copy.copy(event)):
+        assert clone == event and clone.typed_data() == event.typed_data()
+
+
 def test_unknown_type_and_forward_compatible_fields() -> None:
     raw = {
         "id": "evt_ticket_merged_1",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Type, TypeVar, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from . import _native as _nat
 
@@ -224,6 +224,10 @@ class Event:
 
     def __hash__(self) -> int:
         return hash((self.id, self.type))
+
+    def __reduce__(self) -> Tuple[Callable[[Mapping[str, Any]], Event], Tuple[Dict[str, Any]]]:
+        # Pickle (task queues) and deepcopy through the raw JSON object.
+        return (Event.from_dict, (self.raw,))
 
     def typed_data(self) -> EventData:
         """The typed objects of ``data`` for this event's family.
