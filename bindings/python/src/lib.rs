@@ -758,12 +758,6 @@ fn families() -> Vec<(&'static str, &'static str, &'static str)> {
     Family::KNOWN.iter().map(|f| (f.as_str(), f.label(), f.prefix())).collect()
 }
 
-/// Whether an event type matches a subscription filter (`ticket.created`, `ticket.*`, `*`).
-#[pyfunction]
-fn type_matches(event_type: &str, filter: &str) -> bool {
-    EventType::parse(event_type).matches(filter)
-}
-
 // ---------------------------------------------------------------------------------------
 // Signing, headers, diagnosis, retries
 
@@ -954,7 +948,6 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(catalog, m)?)?;
     m.add_function(wrap_pyfunction!(event_type_info, m)?)?;
     m.add_function(wrap_pyfunction!(families, m)?)?;
-    m.add_function(wrap_pyfunction!(type_matches, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(sign_legacy, m)?)?;
     m.add_function(wrap_pyfunction!(delivery_header_pairs, m)?)?;
