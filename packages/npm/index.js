@@ -153,7 +153,32 @@ function optionsArg(options) {
 }
 const EMPTY = Object.freeze({})
 
-function verifyArgs(payload, header, secrets, options) {
+/**
+ * Native verifiers by secrets and options: a verifier keeps its secrets' HMAC key schedules,
+ * so a request only converts its body and header. Bounded (cleared when full).
+ */
+const verifiers = new Map()
+const MAX_VERIFIERS = 64
+
+function nativeVerifier(secrets, maxAge, maxFuture, allowLegacy) {
+  let key = typeof secrets === 'string' ? secrets : JSON.stringify(secrets)
+  if (maxAge !== undefined || maxFuture !== undefined || allowLegacy !== undefined) {
+    key = `${key}\u0000${maxAge},${maxFuture},${allowLegacy}`
+  }
+  let verifier = verifiers.get(key)
+  if (verifier === undefined) {
+    if (verifiers.size >= MAX_VERIFIERS) verifiers.clear()
+    verifier = new native.NativeVerifier(secrets, maxAge, maxFuture, allowLegacy)
+    verifiers.set(key, verifier)
+  }
+  return verifier
+}
+
+/** Where the native verifier writes [scheme (0 v1, 1 legacy), timestamp, secret index]. */
+const OUT = new Float64Array(3)
+
+/** Checks the arguments, verifies, and returns the body as passed to the core. */
+function verified(payload, header, secrets, options) {
   const body = payloadArg(payload)
   const o = optionsArg(options)
   const tolerance = integerArg(o.tolerance, 'options.tolerance', 0)
@@ -162,27 +187,28 @@ function verifyArgs(payload, header, secrets, options) {
   if (o.allowLegacy !== undefined && typeof o.allowLegacy !== 'boolean') {
     throw argumentError(`options.allowLegacy must be a boolean, got ${describe(o.allowLegacy)}`)
   }
-  return [
-    body,
-    headerArg(header),
+  const h = headerArg(header)
+  const now = integerArg(o.now, 'options.now')
+  const verifier = nativeVerifier(
     secretsArg(secrets),
     maxAge === undefined ? tolerance : maxAge,
     maxFuture === undefined ? tolerance : maxFuture,
     o.allowLegacy,
-    integerArg(o.now, 'options.now'),
-    // A text payload is often a body that was parsed and printed again: let the core's
-    // diagnosis name the cause when no signature matches.
-    typeof body === 'string',
-  ]
-}
-
-function verify(payload, header, secrets, options) {
-  const args = verifyArgs(payload, header, secrets, options)
+  )
   try {
-    return native.verify(...args)
+    // A text payload is often a body that was parsed and printed again: `explain` lets the
+    // core's diagnosis name the cause when no signature matches.
+    verifier.verify(body, h, now, typeof body === 'string', OUT)
   } catch (e) {
     throw convertError(e)
   }
+  return body
+}
+
+function verify(payload, header, secrets, options) {
+  verified(payload, header, secrets, options)
+  const v1 = OUT[0] === 0
+  return { scheme: v1 ? 'v1' : 'legacy', timestamp: v1 ? OUT[1] : null, secretIndex: OUT[2] }
 }
 
 const decoder = new TextDecoder()
@@ -203,14 +229,14 @@ function toEvent(json, body) {
 }
 
 function constructEvent(payload, header, secrets, options) {
-  const args = verifyArgs(payload, header, secrets, options)
+  const body = verified(payload, header, secrets, options)
   let json
   try {
-    json = native.constructEvent(...args)
+    json = native.parseEvent(body)
   } catch (e) {
     throw convertError(e)
   }
-  return toEvent(json, args[0])
+  return toEvent(json, body)
 }
 
 function parseEvent(payload) {

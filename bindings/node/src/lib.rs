@@ -113,73 +113,100 @@ impl From<Verified> for VerifiedJs {
 
 /// On `no_matching_signature` with a v1 header, names what the core's diagnosis finds (a re-serialized body,
 /// an added newline, a secret with whitespace, …) in the error message.
-fn explained(e: VerifyError, secrets: &[Secret], header: Option<&str>, body: &[u8], now: i64) -> napi::Error<String> {
+fn explained(e: &VerifyError, secrets: &[Secret], header: Option<&str>, body: &[u8], now: i64) -> napi::Error<String> {
     // Only for v1 headers: the diagnosis of a legacy header also tries every v1 timestamp
     // within 10 minutes, too costly to run on every failing request.
     let v1 = header.and_then(|h| SignatureHeader::parse(h).ok()).is_some_and(|h| h.scheme() == Scheme::V1);
-    if e != VerifyError::NoMatchingSignature || !v1 {
-        return verify_error(&e);
+    if *e != VerifyError::NoMatchingSignature || !v1 {
+        return verify_error(e);
     }
     let d = core_diagnose(secrets, header, body, now);
     let hints: Vec<String> = d.causes.iter().filter(|c| **c != Cause::WrongSecret).map(Cause::explain).collect();
     if hints.is_empty() {
-        return verify_error(&e);
+        return verify_error(e);
     }
     error(e.code(), format!("{}: {}", e.code(), hints.join("; ")))
 }
 
-/// Verifies `header` (the `X-Signature` value) over the raw `body`.
-///
-/// `explain` runs the core's diagnosis on `no_matching_signature` to name the likely cause
-/// in the message (the face sets it for text payloads, where re-serialization is likely).
-///
-/// @throws Error with `code` = a core verification code, or `invalid_argument`.
+/// A verifier built once for a set of secrets and options (the JS face caches them): it
+/// keeps the secrets' HMAC key schedules, so each call only converts the body and header.
 #[napi]
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-pub fn verify(
-    body: Body<'_>,
-    header: Option<String>,
-    secrets: Secrets,
-    max_age: Option<i64>,
-    max_future: Option<i64>,
-    allow_legacy: Option<bool>,
-    now: Option<i64>,
-    explain: Option<bool>,
-) -> napi::Result<VerifiedJs, String> {
-    let body = bytes(&body);
-    let now = now.unwrap_or_else(now_unix);
-    let keys = match (&secrets, explain) {
-        (_, Some(true)) => Some(self::secrets(secrets.clone())),
-        _ => None,
-    };
-    let v = verifier(secrets, max_age, max_future, allow_legacy)?;
-    match v.verify(header.as_deref(), body, now) {
-        Ok(verified) => Ok(verified.into()),
-        Err(e) => Err(match keys {
-            Some(keys) => explained(e, &keys, header.as_deref(), body, now),
-            None => verify_error(&e),
-        }),
+pub struct NativeVerifier {
+    inner: Verifier,
+    /// Kept for the diagnosis of text payloads (`explain`); never shown.
+    secrets: Vec<Secret>,
+}
+
+#[napi]
+impl NativeVerifier {
+    /// Builds the verifier.
+    ///
+    /// @throws Error with `code` = `invalid_argument` for a negative tolerance.
+    #[napi(constructor)]
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn new(
+        secrets: Secrets,
+        max_age: Option<i64>,
+        max_future: Option<i64>,
+        allow_legacy: Option<bool>,
+    ) -> napi::Result<Self> {
+        let secrets = self::secrets(secrets);
+        let inner = verifier(
+            Either::B(secrets.iter().map(|s| String::from(s.expose())).collect()),
+            max_age,
+            max_future,
+            allow_legacy,
+        )
+        .map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason))?;
+        Ok(Self { inner, secrets })
+    }
+
+    /// Verifies `header` over `body` at `now` (the clock when absent) with this verifier's
+    /// secrets and options, and writes the result into `out` (a `Float64Array` of length 3):
+    /// `[scheme (0 = v1, 1 = legacy), timestamp (NaN for legacy), secret index]`. Creating
+    /// a JS object or array from native code costs as much as the HMAC of a 1 KiB body, so
+    /// the face builds the result object.
+    ///
+    /// `explain` runs the core's diagnosis on `no_matching_signature` (for text payloads).
+    ///
+    /// @throws Error with `code` = a core verification code, or `invalid_argument`.
+    #[napi]
+    #[allow(clippy::needless_pass_by_value)]
+    pub fn verify(
+        &self,
+        body: Body<'_>,
+        header: Option<String>,
+        now: Option<i64>,
+        explain: Option<bool>,
+        out: OutSlice<'_>,
+    ) -> napi::Result<(), String> {
+        let body = bytes(&body);
+        let now = now.unwrap_or_else(now_unix);
+        match self.inner.verify(header.as_deref(), body, now) {
+            Ok(v) => write_packed(v, out),
+            Err(e) if explain == Some(true) => Err(explained(&e, &self.secrets, header.as_deref(), body, now)),
+            Err(e) => Err(verify_error(&e)),
+        }
     }
 }
 
-/// Verifies, then parses the body as an event envelope; returns the event as JSON text
-/// (envelope keys first, unknown keys kept).
-///
-/// @throws Error with `code` = a core verification code (incl. `invalid_payload`), or `invalid_argument`.
-#[napi]
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-pub fn construct_event(
-    body: Body<'_>,
-    header: Option<String>,
-    secrets: Secrets,
-    max_age: Option<i64>,
-    max_future: Option<i64>,
-    allow_legacy: Option<bool>,
-    now: Option<i64>,
-    explain: Option<bool>,
-) -> napi::Result<String, String> {
-    verify(Either::A(bytes(&body)), header, secrets, max_age, max_future, allow_legacy, now, explain)?;
-    parse_event(body)
+/// A `Float64Array` the result is written into (a type alias: napi-rs reads a bare
+/// `&mut` parameter as a class instance).
+type OutSlice<'a> = &'a mut [f64];
+
+#[allow(clippy::cast_precision_loss)]
+fn write_packed(v: Verified, out: OutSlice<'_>) -> napi::Result<(), String> {
+    let [scheme, timestamp, index] = out else {
+        return Err(invalid("out", "must be a Float64Array of length 3"));
+    };
+    *scheme = match v.scheme {
+        Scheme::V1 => 0.0,
+        Scheme::Legacy => 1.0,
+    };
+    // Unix seconds beyond 2^53 are shown approximately, as any JS number would.
+    *timestamp = v.timestamp.map_or(f64::NAN, |t| t as f64);
+    *index = v.secret_index as f64;
+    Ok(())
 }
 
 /// Parses a body as an event envelope (no verification); returns the event as JSON text.
