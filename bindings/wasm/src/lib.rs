@@ -108,10 +108,21 @@ fn check(
     })
 }
 
-/// Verifies `header` over the raw `body` with `secrets` at `now` (unix seconds):
-/// `{"scheme","timestamp","secretIndex"}` or an error. `explain` runs the core's diagnosis on
-/// `no_matching_signature` to name the likely cause in the message (the JavaScript face sets
-/// it for text payloads, where a re-serialized body is likely).
+thread_local! {
+    /// The signed timestamp of the last successful [`verify`] (`NaN` for legacy).
+    static LAST_TIMESTAMP: core::cell::Cell<f64> = const { core::cell::Cell::new(f64::NAN) };
+    /// The error answer of the last failed [`verify`].
+    static LAST_ERROR: core::cell::RefCell<String> = const { core::cell::RefCell::new(String::new()) };
+}
+
+/// Verifies `header` over the raw `body` with `secrets` at `now` (unix seconds).
+///
+/// The hot path answers with one number instead of JSON text (decoding a string costs more
+/// than hashing a small body): `2 × secretIndex + (1 for legacy, 0 for v1)`, with the signed
+/// timestamp then read by [`last_timestamp`]; or `-1` on failure, with the error answer
+/// (`{"error": code, "message": text}`) read by [`last_error`]. `explain` runs the core's
+/// diagnosis on `no_matching_signature` to name the likely cause in the message (the
+/// JavaScript face sets it for text payloads, where a re-serialized body is likely).
 #[wasm_bindgen]
 #[must_use]
 #[allow(clippy::too_many_arguments)]
@@ -124,11 +135,33 @@ pub fn verify(
     allow_legacy: bool,
     now: i64,
     explain: bool,
-) -> String {
+) -> f64 {
     match check(body, header.as_deref(), secrets, max_age, max_future, allow_legacy, now, explain) {
-        Ok(v) => json(&VerifiedJs::from(v)),
-        Err(e) => e,
+        Ok(v) => {
+            // Signed timestamps are unix seconds; beyond 2^53 they are approximate in JS anyway.
+            LAST_TIMESTAMP.with(|t| t.set(v.timestamp.map_or(f64::NAN, |t| t as f64)));
+            let index = f64::from(u32::try_from(v.secret_index).unwrap_or(u32::MAX));
+            index * 2.0 + if v.scheme == Scheme::Legacy { 1.0 } else { 0.0 }
+        }
+        Err(e) => {
+            LAST_ERROR.with(|last| *last.borrow_mut() = e);
+            -1.0
+        }
     }
+}
+
+/// The signed timestamp of the last successful [`verify`]; `NaN` for the legacy scheme.
+#[wasm_bindgen(js_name = lastTimestamp)]
+#[must_use]
+pub fn last_timestamp() -> f64 {
+    LAST_TIMESTAMP.with(core::cell::Cell::get)
+}
+
+/// The error answer of the last failed [`verify`].
+#[wasm_bindgen(js_name = lastError)]
+#[must_use]
+pub fn last_error() -> String {
+    LAST_ERROR.with(|last| core::mem::take(&mut *last.borrow_mut()))
 }
 
 /// Verifies, then parses the body: `{"event": {...}}` or an error.

@@ -176,7 +176,11 @@ function createApi(raw, ready) {
 
   /** Verifies the X-Signature header over the raw body: `{scheme, timestamp, secretIndex}`. */
   function verify(payload, header, secrets, options) {
-    return answer(raw.verify(...verifyArgs(payload, header, secrets, options)));
+    // The hot path answers with a number: 2 × secretIndex + (1 for legacy), or -1 on failure.
+    const r = raw.verify(...verifyArgs(payload, header, secrets, options));
+    if (r < 0) answer(raw.lastError()); // throws the WebhookVerificationError
+    const timestamp = raw.lastTimestamp();
+    return { scheme: r % 2 === 1 ? 'legacy' : 'v1', timestamp: Number.isNaN(timestamp) ? null : timestamp, secretIndex: Math.floor(r / 2) };
   }
 
   /** The event object: the core's JSON (envelope keys first), plus a non-enumerable `raw`. */
