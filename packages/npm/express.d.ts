@@ -53,3 +53,14 @@ export declare function webhookMiddleware(options: WebhookMiddlewareOptions): We
 
 /** Alias of {@link webhookMiddleware}. */
 export declare const cstarWebhooks: typeof webhookMiddleware
+
+declare global {
+  // With @types/express installed, `req.webhook` is typed in your handlers.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `webhookMiddleware` before your handler runs. */
+      webhook?: WebhookContext
+    }
+  }
+}

@@ -42,3 +42,10 @@ export interface CstarWebhooksFastifyOptions extends AdapterOptions {
 /** The plugin: `app.register(cstarWebhooks, { path, secret, handler })`. */
 export declare const cstarWebhooks: FastifyPluginAsync<CstarWebhooksFastifyOptions>
 export default cstarWebhooks
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the `@cstar/webhooks/fastify` plugin on its route before the handler runs. */
+    webhook: WebhookContext | null
+  }
+}

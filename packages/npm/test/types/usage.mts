@@ -145,7 +145,8 @@ async function once(event: Event): Promise<boolean> {
 
 const app = express()
 app.post('/webhooks', webhookMiddleware({ secret, tolerance: 300 }), (req, res) => {
-  res.json({ ok: true })
+  const { event, verified: v, headers } = req.webhook!
+  res.json({ type: event.type, index: v.secretIndex, attempt: headers.attempt })
 })
 // @ts-expect-error the secret is required
 webhookMiddleware({})
@@ -156,6 +157,7 @@ await fastify.register(cstarWebhooks, {
   secret,
   handler: async (event, request) => ({ type: event.type, attempt: request.webhook.headers.attempt }),
 })
+fastify.get('/other', async (request) => ({ verified: request.webhook === null }))
 
 export const POST = webhookHandler({ secret }, async (event, context) => {
   if (isEventType(event, 'ticket.created')) return { id: event.data.ticket.id, at: context.verified.timestamp }
