@@ -34,3 +34,6 @@ npx --no-install tsc -p test/types
 echo "declarations type-check (strict, node16, ESM and CommonJS)"
 
 node --test test/
+
+# The example receiver (examples/node-express) runs end to end against this build.
+(cd ../../examples/node-express && npm ci --no-audit --no-fund --loglevel=error && npm test)
