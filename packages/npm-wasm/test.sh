@@ -30,6 +30,7 @@ TEST_WASM=1 node --test "${shared[@]}"
 
 echo "--- tsc (shared declarations, no DOM / Node types)"
 npx --no-install tsc -p test/types
+npx --no-install tsc -p test/types/fetch
 
 echo "--- size budget"
 node -e '

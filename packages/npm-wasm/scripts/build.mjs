@@ -204,6 +204,31 @@ writeFileSync(
     `/** No-op: this entry is ready on import. */\nexport async function init() {}\nexport function initSync() {}\n`,
 );
 
+// The Fetch-API adapter (`verifyRequest`, `webhookHandler`: Workers, Deno, Bun, Next.js) is
+// shared with the native package as is: its CommonJS sources run over this package's API.
+const sharedModules = ['_adapter.js', 'fetch.js']
+  .map(
+    (name) =>
+      `  './${name}': function (module, exports, require) {\n${readFileSync(join(root, 'packages', 'npm', name), 'utf8')}\n  },`,
+  )
+  .join('\n');
+const fetchAdapter = (apiExpr) =>
+  `const sources = {\n${sharedModules}\n};\nconst cache = {};\n` +
+  `function load(name) {\n  if (name === './index.js') return ${apiExpr};\n  if (!(name in sources)) throw new Error('unknown module ' + name);\n` +
+  `  if (!cache[name]) {\n    const module = { exports: {} };\n    cache[name] = module;\n    sources[name](module, module.exports, load);\n  }\n  return cache[name].exports;\n}\n` +
+  `const fetchApi = load('./fetch.js');\n`;
+const FETCH = ['verifyRequest', 'webhookHandler', 'webhookErrorResponse'];
+writeFileSync(
+  join(dist, 'node', 'fetch.cjs'),
+  `${header}'use strict';\n${fetchAdapter("require('./index.cjs')")}module.exports = fetchApi;\n`,
+);
+for (const dir of ['node', 'esm', 'web']) {
+  writeFileSync(
+    join(dist, dir, 'fetch.mjs'),
+    `${header}import * as api from './index.mjs';\n${fetchAdapter('api')}export const { ${FETCH.join(', ')} } = fetchApi;\n`,
+  );
+}
+
 // Classic script (no modules, no fetch): defines the global `cstarWebhooks` once
 // `cstarWebhooks.ready` resolves. Used by the inspector so it opens from the file system.
 const classicGlue = readFileSync(join(dist, 'classic', `${stem}.js`), 'utf8');

@@ -72,4 +72,13 @@ writeFileSync(
   join(pkg, 'idempotency.d.ts'),
   readFileSync(join(pkg, '..', 'npm', 'idempotency.d.ts'), 'utf8').replaceAll('@cstar/webhooks/idempotency', '@cstar/webhooks-wasm'),
 );
+for (const name of ['fetch.d.ts', '_adapter.d.ts']) {
+  writeFileSync(
+    join(pkg, name),
+    readFileSync(join(pkg, '..', 'npm', name), 'utf8')
+      .replaceAll('@cstar/webhooks/fetch', '@cstar/webhooks-wasm/fetch')
+      .replaceAll('(Node.js runtime), ', ''),
+  );
+}
+writeFileSync(join(pkg, 'fetch.d.mts'), `export * from './fetch.js'\n`);
 console.log('types: index.d.ts, index.d.mts, web.d.ts written from packages/npm/index.d.ts');
