@@ -7,15 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cstar_webhooks::RetrySchedule;
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::http::{AttemptRequest, SendResult, send};
 use crate::metrics::Metrics;
-use crate::rules::{HealthRule, decide};
+use crate::rules::{HealthRule, auto_disable_reason, next_state};
 use crate::ssrf::Policy;
-use crate::store::{AttemptRecord, Claimed, Next, Store};
+use crate::store::{AttemptRecord, Claimed, Completion, Next, Store};
 
 /// Dispatcher settings.
 #[derive(Debug, Clone)]
@@ -91,6 +91,8 @@ impl Dispatcher {
         let permits = Arc::new(Semaphore::new(usize::try_from(self.config.max_in_flight.max(1)).unwrap_or(64)));
         let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
         let mut tasks = JoinSet::new();
+        let (writer_tx, writer_rx) = mpsc::channel(4096);
+        let writer = tokio::spawn(Arc::clone(&self).writer(writer_rx));
         loop {
             if *shutdown.borrow() {
                 break;
@@ -117,12 +119,13 @@ impl Dispatcher {
                 let Ok(permit) = Arc::clone(&permits).acquire_owned().await else { break };
                 let me = Arc::clone(&self);
                 let ids = Arc::clone(&in_flight);
+                let writer_tx = writer_tx.clone();
                 if let Ok(mut set) = ids.lock() {
                     set.insert(c.delivery.id.clone());
                 }
                 tasks.spawn(async move {
                     let id = c.delivery.id.clone();
-                    me.attempt(c).await;
+                    me.attempt(c, &writer_tx).await;
                     if let Ok(mut set) = ids.lock() {
                         set.remove(&id);
                     }
@@ -154,6 +157,8 @@ impl Dispatcher {
             .await;
             tracing::warn!(released = n, "shutdown: released in-flight deliveries");
         }
+        drop(writer_tx);
+        let _ = writer.await;
         tracing::info!("dispatcher stopped");
     }
 
@@ -169,68 +174,111 @@ impl Dispatcher {
         }
     }
 
-    /// Sends one claimed delivery and records what follows.
-    pub async fn attempt(&self, c: Claimed) {
-        let Claimed { delivery, webhook, body } = c;
+    /// Sends one claimed delivery and hands what follows to the group-commit writer;
+    /// returns once it is committed.
+    pub async fn attempt(&self, c: Claimed, writer: &mpsc::Sender<(Completion, oneshot::Sender<()>)>) {
+        let Claimed { delivery, webhook, body, secrets } = c;
         let number = delivery.attempts.saturating_add(1);
         let now = self.clock.now_ms();
-        let due_lag = now.saturating_sub(delivery.due_at.unwrap_or(now));
-        let wid = webhook.id.clone();
-        let secrets = match blocking(&self.store, move |s| s.active_secrets(&wid, now)).await {
-            Some(Ok(s)) if !s.is_empty() => s,
-            other => {
-                tracing::error!(delivery = %delivery.id, ok = other.is_some(), "no signing secret; releasing");
-                let id = delivery.id.clone();
-                let _ = blocking(&self.store, move |s| s.release(&id, now)).await;
-                return;
-            }
-        };
+        if secrets.is_empty() {
+            tracing::error!(delivery = %delivery.id, "no signing secret; releasing");
+            let id = delivery.id.clone();
+            let _ = blocking(&self.store, move |s| s.release(&id, now)).await;
+            return;
+        }
+        self.metrics.observe_lag(now.saturating_sub(delivery.due_at.unwrap_or(now)));
         let payload = body_for(&body, webhook.flat_payload);
-        self.metrics.observe_lag(due_lag);
-        let send_time = self.clock.now_s();
         let req = AttemptRequest {
             url: &webhook.url,
             webhook_id: &webhook.id,
             event_id: &delivery.event_id,
             event_type: &delivery.event_type,
             attempt: number,
-            send_time,
+            send_time: self.clock.now_s(),
             secrets: &secrets,
             body: payload.as_bytes(),
         };
         let result = send(&self.client, &self.policy, &req, self.config.attempt_timeout).await;
         let finished = self.clock.now_ms();
         self.metrics.observe_attempt(&result);
-        let seed = seed_of(&delivery.id);
-        let decision = decide(
+        let next = next_state(
             &self.config.schedule,
-            &self.config.health,
-            &webhook,
             number,
             &result.outcome,
             result.retry_after,
-            seed,
+            seed_of(&delivery.id),
             finished,
         );
         tracing::info!(
             delivery = %delivery.id, webhook = %webhook.id, event = %delivery.event_id, attempt = number,
-            outcome = %outcome_label(&result), duration_ms = result.duration_ms, next = ?decision.next,
+            outcome = %outcome_label(&result), duration_ms = result.duration_ms, next = ?next,
             "attempt"
         );
-        self.metrics.observe_next(&decision.next);
-        if let Some(reason) = &decision.health.disable {
-            tracing::warn!(webhook = %webhook.id, %reason, "webhook disabled");
+        self.metrics.observe_next(&next);
+        if next == Next::Gone {
+            tracing::warn!(webhook = %webhook.id, "410 Gone: webhook disabled (REST hook: deleted)");
         }
-        let record =
+        let attempt =
             attempt_record(Some(delivery.id.clone()), &webhook.id, &delivery.event_id, number, now, &result, false);
-        let next = decision.next.clone();
-        let health = decision.health;
-        match blocking(&self.store, move |s| s.complete_attempt(&record, &next, &health, finished)).await {
-            Some(Ok(())) => {}
-            other => tracing::error!(delivery = %delivery.id, ok = other.is_some(), "recording the attempt failed"),
+        let retry = matches!(next, Next::Retry { .. });
+        let (ack, done) = oneshot::channel();
+        if writer.send((Completion { attempt, next, finished_at: finished }, ack)).await.is_err() || done.await.is_err()
+        {
+            tracing::error!(delivery = %delivery.id, "recording the attempt failed; the lease will expire and it is sent again");
         }
-        if matches!(decision.next, Next::Retry { .. }) {
+        if retry {
             self.wake.notify_one();
+        }
+    }
+
+    /// The group-commit writer: records every completion that is waiting in one
+    /// transaction, then checks the auto-disable rule for the webhooks that failed.
+    async fn writer(self: Arc<Self>, mut rx: mpsc::Receiver<(Completion, oneshot::Sender<()>)>) {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < 1024 {
+                match rx.try_recv() {
+                    Ok(item) => batch.push(item),
+                    Err(_) => break,
+                }
+            }
+            let (completions, acks): (Vec<Completion>, Vec<oneshot::Sender<()>>) = batch.into_iter().unzip();
+            let mut failing: Vec<String> = completions
+                .iter()
+                .filter(|c| !c.attempt.success && c.next != Next::Gone)
+                .map(|c| c.attempt.webhook_id.clone())
+                .collect();
+            failing.sort();
+            failing.dedup();
+            let rule = self.config.health;
+            let now = self.clock.now_ms();
+            let outcome = blocking(&self.store, move |s| {
+                s.complete_attempts(&completions)?;
+                let mut disabled = Vec::new();
+                for id in failing {
+                    if let Some(hook) = s.get_webhook(&id)? {
+                        if let Some(reason) = auto_disable_reason(&rule, &hook, now) {
+                            if s.auto_disable(&id, &reason, now)? {
+                                disabled.push((id, reason));
+                            }
+                        }
+                    }
+                }
+                Ok::<_, crate::store::StoreError>(disabled)
+            })
+            .await;
+            match outcome {
+                Some(Ok(disabled)) => {
+                    for (id, reason) in disabled {
+                        tracing::warn!(webhook = %id, %reason, "webhook auto-disabled");
+                    }
+                }
+                Some(Err(e)) => tracing::error!(error = %e, "recording attempts failed"),
+                None => tracing::error!("recording attempts panicked"),
+            }
+            for ack in acks {
+                let _ = ack.send(());
+            }
         }
     }
 }

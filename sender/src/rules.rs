@@ -6,36 +6,25 @@
 //! module only converts between the stored records (milliseconds) and the engine (seconds).
 
 use cstar_webhooks::engine::{Action, AttemptResult, Delivery, DeliveryKind, DeliveryState, FailureRun, HealthPolicy};
-use cstar_webhooks::{Outcome, OutcomeClass, RetrySchedule};
+use cstar_webhooks::{Outcome, RetrySchedule};
 
-use crate::store::{HealthUpdate, Next, Webhook};
+use crate::store::{Next, Webhook};
 
 /// The auto-disable thresholds (SPEC §8; both configurable): the core's [`HealthPolicy`].
 pub type HealthRule = HealthPolicy;
 
-/// The consequence of one scheduled attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
-    /// The delivery's next state.
-    pub next: Next,
-    /// The webhook's health after the attempt.
-    pub health: HealthUpdate,
-}
-
-/// Decides what follows attempt `attempt` of a delivery to `webhook`, which ended with
-/// `outcome` at `now_ms`.
+/// What follows attempt `attempt` of a delivery, which ended with `outcome` at `now_ms`:
+/// the core engine's state machine decides (retry with the schedule's delay, pushed by
+/// `Retry-After` on 429/503; failed after the last attempt; gone on 410; succeeded on 2xx).
 #[must_use]
-#[allow(clippy::too_many_arguments)]
-pub fn decide(
+pub fn next_state(
     schedule: &RetrySchedule,
-    rule: &HealthRule,
-    webhook: &Webhook,
     attempt: u32,
     outcome: &Outcome,
     retry_after: Option<u64>,
     jitter_seed: u64,
     now_ms: i64,
-) -> Decision {
+) -> Next {
     let now_s = now_ms.div_euclid(1000);
     let mut delivery = Delivery::restore(
         DeliveryKind::Event,
@@ -47,7 +36,7 @@ pub fn decide(
     if let Some(secs) = retry_after {
         result = result.with_retry_after(secs);
     }
-    let next = match delivery.complete(now_s, result, schedule) {
+    match delivery.complete(now_s, result, schedule) {
         Ok(Action::RetryAt { due_at, .. }) => Next::Retry { due_at: due_at.saturating_mul(1000) },
         Ok(Action::DisableWebhook) => Next::Gone,
         Ok(_) => match delivery.state() {
@@ -56,39 +45,24 @@ pub fn decide(
         },
         // Unreachable (the machine was built in flight); failing the delivery is the safe side.
         Err(_) => Next::Failed,
-    };
-    match outcome.class() {
-        OutcomeClass::Success => Decision {
-            next,
-            health: HealthUpdate {
-                failure_run_started_at: None,
-                failure_run_count: 0,
-                last_success_at: Some(now_ms),
-                disable: None,
-            },
-        },
-        class => {
-            let started = webhook.failure_run_started_at.unwrap_or(now_ms);
-            let count = webhook.failure_run_count.saturating_add(1);
-            let disable = if class == OutcomeClass::Gone {
-                Some("gone: the endpoint answered 410 Gone".to_owned())
-            } else if rule.rule_holds(
-                &FailureRun { started_at: started.div_euclid(1000), failed_attempts: count, last_failure_at: now_s },
-                now_s,
-            ) {
-                Some(format!("failure_run: {count} failed attempts in a row since {}", crate::api::rfc3339_ms(started)))
-            } else {
-                None
-            };
-            Decision {
-                next,
-                health: HealthUpdate {
-                    failure_run_started_at: Some(started),
-                    failure_run_count: count,
-                    last_success_at: None,
-                    disable,
-                },
-            }
-        }
     }
+}
+
+/// Whether the core's auto-disable rule holds for `webhook`'s stored failure run at
+/// `now_ms`; the reason to record when it does.
+#[must_use]
+pub fn auto_disable_reason(rule: &HealthRule, webhook: &Webhook, now_ms: i64) -> Option<String> {
+    let started = webhook.failure_run_started_at?;
+    let run = FailureRun {
+        started_at: started.div_euclid(1000),
+        failed_attempts: webhook.failure_run_count,
+        last_failure_at: now_ms.div_euclid(1000),
+    };
+    (webhook.enabled && rule.rule_holds(&run, now_ms.div_euclid(1000))).then(|| {
+        format!(
+            "failure_run: {} failed attempts in a row since {}",
+            webhook.failure_run_count,
+            crate::api::rfc3339_ms(started)
+        )
+    })
 }

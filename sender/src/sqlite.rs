@@ -11,8 +11,8 @@ use cstar_webhooks::Secret;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::store::{
-    AttemptRecord, Claimed, Delivery, DeliveryFilter, DeliveryStatus, HealthUpdate, NewWebhook, Next, Store,
-    StoreError, StoreResult, StoredEvent, Webhook, WebhookKind, WebhookPatch,
+    AttemptRecord, Claimed, Completion, Delivery, DeliveryFilter, DeliveryStatus, NewWebhook, Next, Store, StoreError,
+    StoreResult, StoredEvent, Webhook, WebhookKind, WebhookPatch,
 };
 
 /// The schema, one entry per version. Never edit a shipped entry: append a new one.
@@ -349,16 +349,7 @@ impl Store for SqliteStore {
     }
 
     fn active_secrets(&self, webhook_id: &str, now: i64) -> StoreResult<Vec<Secret>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT secret FROM secrets WHERE webhook_id = ?1 AND (expires_at IS NULL OR expires_at > ?2) \
-             ORDER BY id DESC",
-        )?;
-        let rows = stmt
-            .query_map(params![webhook_id, now], |r| r.get::<_, String>(0))?
-            .map(|r| r.map(Secret::new))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(active_secrets_on(&self.conn(), webhook_id, now)?)
     }
 
     fn publish(&self, event: &StoredEvent, now: i64) -> StoreResult<usize> {
@@ -411,6 +402,7 @@ impl Store for SqliteStore {
             stmt.query_map(params![now, per_webhook, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
         };
         let mut out = Vec::with_capacity(ids.len());
+        let mut secrets_cache: Vec<(String, Vec<Secret>)> = Vec::new();
         for id in ids {
             tx.execute(
                 "UPDATE deliveries SET status = 'in_flight', lease_until = ?2, updated_at = ?3 WHERE id = ?1",
@@ -425,7 +417,17 @@ impl Store for SqliteStore {
             let body: Option<String> =
                 tx.query_row("SELECT body FROM events WHERE id = ?1", [&delivery.event_id], |r| r.get(0)).optional()?;
             match (webhook, body) {
-                (Some(webhook), Some(body)) if webhook.enabled => out.push(Claimed { delivery, webhook, body }),
+                (Some(webhook), Some(body)) if webhook.enabled => {
+                    let secrets = match secrets_cache.iter().find(|(id, _)| *id == webhook.id) {
+                        Some((_, s)) => s.clone(),
+                        None => {
+                            let s = active_secrets_on(&tx, &webhook.id, now)?;
+                            secrets_cache.push((webhook.id.clone(), s.clone()));
+                            s
+                        }
+                    };
+                    out.push(Claimed { delivery, webhook, body, secrets });
+                }
                 _ => {
                     // The webhook went away or was disabled after the delivery was scheduled.
                     tx.execute(
@@ -439,43 +441,72 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn complete_attempt(&self, a: &AttemptRecord, next: &Next, health: &HealthUpdate, now: i64) -> StoreResult<()> {
+    fn complete_attempts(&self, batch: &[Completion]) -> StoreResult<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        insert_attempt(&tx, a)?;
-        let delivery_id = a.delivery_id.as_deref().unwrap_or_default();
-        let outcome = outcome_text(a);
-        let (status, due) = match next {
-            Next::Succeeded => (DeliveryStatus::Succeeded, None),
-            Next::Retry { due_at } => (DeliveryStatus::Scheduled, Some(*due_at)),
-            Next::Failed | Next::Gone => (DeliveryStatus::Failed, None),
-        };
-        tx.execute(
-            "UPDATE deliveries SET status = ?2, attempts = ?3, due_at = ?4, lease_until = NULL, updated_at = ?5, \
-             last_outcome = ?6 WHERE id = ?1",
-            params![delivery_id, status.as_str(), a.number, due, now, outcome],
-        )?;
-        tx.execute(
-            "UPDATE webhooks SET failure_run_started_at = ?2, failure_run_count = ?3, \
-             last_success_at = COALESCE(?4, last_success_at) WHERE id = ?1",
-            params![a.webhook_id, health.failure_run_started_at, health.failure_run_count, health.last_success_at],
-        )?;
-        let kind: Option<String> =
-            tx.query_row("SELECT kind FROM webhooks WHERE id = ?1", [&a.webhook_id], |r| r.get(0)).optional()?;
-        if matches!(next, Next::Gone) && kind.as_deref() == Some(WebhookKind::RestHook.as_str()) {
-            // Zapier REST Hooks: 410 means "unsubscribe".
-            Self::cancel_waiting(&tx, &a.webhook_id, "unsubscribed_410", now)?;
-            tx.execute("DELETE FROM webhooks WHERE id = ?1", [&a.webhook_id])?;
-        } else if let Some(reason) = &health.disable {
-            tx.execute(
-                "UPDATE webhooks SET enabled = 0, disabled_by = 'system', disabled_reason = ?2, disabled_at = ?3, \
-                 updated_at = ?3 WHERE id = ?1 AND enabled = 1",
-                params![a.webhook_id, reason, now],
-            )?;
-            Self::cancel_waiting(&tx, &a.webhook_id, "webhook_disabled", now)?;
+        for c in batch {
+            let a = &c.attempt;
+            let now = c.finished_at;
+            insert_attempt(&tx, a)?;
+            let delivery_id = a.delivery_id.as_deref().unwrap_or_default();
+            let outcome = outcome_text(a);
+            let (status, due) = match c.next {
+                Next::Succeeded => (DeliveryStatus::Succeeded, None),
+                Next::Retry { due_at } => (DeliveryStatus::Scheduled, Some(due_at)),
+                Next::Failed | Next::Gone => (DeliveryStatus::Failed, None),
+            };
+            tx.prepare_cached(
+                "UPDATE deliveries SET status = ?2, attempts = ?3, due_at = ?4, lease_until = NULL, updated_at = ?5, \
+                 last_outcome = ?6 WHERE id = ?1",
+            )?
+            .execute(params![delivery_id, status.as_str(), a.number, due, now, outcome])?;
+            if a.success {
+                tx.prepare_cached(
+                    "UPDATE webhooks SET failure_run_started_at = NULL, failure_run_count = 0, \
+                     last_success_at = MAX(COALESCE(last_success_at, 0), ?2) WHERE id = ?1",
+                )?
+                .execute(params![a.webhook_id, now])?;
+            } else {
+                tx.prepare_cached(
+                    "UPDATE webhooks SET failure_run_started_at = COALESCE(failure_run_started_at, ?2), \
+                     failure_run_count = failure_run_count + 1 WHERE id = ?1",
+                )?
+                .execute(params![a.webhook_id, now])?;
+            }
+            if c.next == Next::Gone {
+                let kind: Option<String> = tx
+                    .query_row("SELECT kind FROM webhooks WHERE id = ?1", [&a.webhook_id], |r| r.get(0))
+                    .optional()?;
+                Self::cancel_waiting(&tx, &a.webhook_id, "webhook_disabled", now)?;
+                if kind.as_deref() == Some(WebhookKind::RestHook.as_str()) {
+                    // Zapier REST Hooks: 410 means "unsubscribe".
+                    tx.execute("DELETE FROM webhooks WHERE id = ?1", [&a.webhook_id])?;
+                } else {
+                    tx.execute(
+                        "UPDATE webhooks SET enabled = 0, disabled_by = 'system', disabled_reason = ?2, \
+                         disabled_at = ?3, updated_at = ?3 WHERE id = ?1 AND enabled = 1",
+                        params![a.webhook_id, "gone: the endpoint answered 410 Gone", now],
+                    )?;
+                }
+            }
         }
         tx.commit()?;
         Ok(())
+    }
+
+    fn auto_disable(&self, id: &str, reason: &str, now: i64) -> StoreResult<bool> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE webhooks SET enabled = 0, disabled_by = 'system', disabled_reason = ?2, disabled_at = ?3, \
+             updated_at = ?3 WHERE id = ?1 AND enabled = 1",
+            params![id, reason, now],
+        )?;
+        if n > 0 {
+            Self::cancel_waiting(&tx, id, "webhook_disabled", now)?;
+        }
+        tx.commit()?;
+        Ok(n > 0)
     }
 
     fn release(&self, delivery_id: &str, now: i64) -> StoreResult<()> {
@@ -574,6 +605,14 @@ impl Store for SqliteStore {
         let rows = stmt.query_map(params![webhook_id, since], attempt_from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+fn active_secrets_on(conn: &Connection, webhook_id: &str, now: i64) -> rusqlite::Result<Vec<Secret>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT secret FROM secrets WHERE webhook_id = ?1 AND (expires_at IS NULL OR expires_at > ?2) ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map(params![webhook_id, now], |r| r.get::<_, String>(0))?;
+    rows.map(|r| r.map(Secret::new)).collect()
 }
 
 fn insert_attempt(conn: &Connection, a: &AttemptRecord) -> rusqlite::Result<usize> {

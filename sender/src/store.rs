@@ -254,17 +254,16 @@ pub enum Next {
     Gone,
 }
 
-/// A change of the webhook's health decided with the attempt.
+/// A finished scheduled attempt and what follows it, recorded by
+/// [`Store::complete_attempts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HealthUpdate {
-    /// The new start of the failure run (`None` after a success).
-    pub failure_run_started_at: Option<i64>,
-    /// The new failure count.
-    pub failure_run_count: u32,
-    /// Set on a success.
-    pub last_success_at: Option<i64>,
-    /// `Some(reason)`: disable the webhook now, by `system`.
-    pub disable: Option<String>,
+pub struct Completion {
+    /// The attempt.
+    pub attempt: AttemptRecord,
+    /// The delivery's next state (decided by the core engine).
+    pub next: Next,
+    /// When the attempt finished.
+    pub finished_at: i64,
 }
 
 /// A due delivery claimed by a worker, with everything needed to send it.
@@ -276,6 +275,8 @@ pub struct Claimed {
     pub webhook: Webhook,
     /// The event body.
     pub body: String,
+    /// The secrets that sign at claim time, newest first.
+    pub secrets: Vec<cstar_webhooks::Secret>,
 }
 
 /// Filters of the delivery list.
@@ -332,14 +333,13 @@ pub trait Store: Send + Sync + 'static {
     /// Claims up to `limit` due deliveries (scheduled and due, or in flight with an expired
     /// lease), at most `per_webhook` in flight per webhook, leasing them until `lease_until`.
     fn claim_due(&self, now: i64, lease_until: i64, limit: u32, per_webhook: u32) -> StoreResult<Vec<Claimed>>;
-    /// Records an attempt of a claimed delivery and its consequence, in one transaction.
-    fn complete_attempt(
-        &self,
-        attempt: &AttemptRecord,
-        next: &Next,
-        health: &HealthUpdate,
-        now: i64,
-    ) -> StoreResult<()>;
+    /// Records finished attempts and their consequences, all in one transaction (group
+    /// commit): the attempt rows, the deliveries' new states, the webhooks' failure runs
+    /// (a success resets the run, a failure extends it) and, on `410 Gone`, the webhook
+    /// disabled (a REST hook deleted).
+    fn complete_attempts(&self, batch: &[Completion]) -> StoreResult<()>;
+    /// Disables a webhook by `system` if it is enabled; waiting deliveries are cancelled.
+    fn auto_disable(&self, id: &str, reason: &str, now: i64) -> StoreResult<bool>;
     /// Gives a claimed delivery back (graceful shutdown): scheduled again, due now.
     fn release(&self, delivery_id: &str, now: i64) -> StoreResult<()>;
     /// The earliest `due_at` of a scheduled delivery (or lease end of an in-flight one).
