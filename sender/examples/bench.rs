@@ -12,6 +12,8 @@
     clippy::std_instead_of_core,
     clippy::std_instead_of_alloc,
     clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
     clippy::indexing_slicing,
     clippy::doc_markdown,
     missing_docs
