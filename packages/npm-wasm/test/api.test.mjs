@@ -152,3 +152,14 @@ for (const [name, w] of impls) {
     });
   });
 }
+
+test('web entry: initSync with a compiled WebAssembly.Module (the Workers way), ready-check before', async () => {
+  const web = await import('../dist/web/index.mjs');
+  assert.throws(() => web.verify('{}', 't=1,v1=00', 'whsec_x'), /call `await init\(\)`/);
+  const bytes = readFileSync(new URL('../dist/webhooks.wasm', import.meta.url));
+  web.initSync(new WebAssembly.Module(bytes));
+  assert.deepEqual(web.verify(guide.body, guide.expected_header, SECRET, { now: T }), { scheme: 'v1', timestamp: T, secretIndex: 0 });
+  assert.equal(web.ERROR_CODES.length, 7);
+  assert.equal(web.DEFAULT_TOLERANCE, 300);
+  await web.init(); // a second init is a no-op
+});
