@@ -19,7 +19,7 @@ export declare class NativeVerifier {
    *
    * @throws Error with `code` = `invalid_argument` for a negative tolerance.
    */
-  constructor(secrets: Secrets, maxAge?: number | undefined | null, maxFuture?: number | undefined | null, allowLegacy?: boolean | undefined | null)
+  constructor(secrets: string | string[], maxAge?: number | undefined | null, maxFuture?: number | undefined | null, allowLegacy?: boolean | undefined | null)
   /**
    * Verifies `header` over `body` at `now` (the clock when absent) with this verifier's
    * secrets and options, and writes the result into `out` (a `Float64Array` of length 3):
@@ -31,7 +31,7 @@ export declare class NativeVerifier {
    *
    * @throws Error with `code` = a core verification code, or `invalid_argument`.
    */
-  verify(body: Body, header: string | undefined | null, now: number | undefined | null, explain: boolean | undefined | null, out: OutSlice): void
+  verify(body: Uint8Array | string, header: string | undefined | null, now: number | undefined | null, explain: boolean | undefined | null, out: Float64Array): void
 }
 
 /** Every catalog type, in catalog order. */
@@ -60,10 +60,10 @@ export declare function defaultTolerance(): number
  *
  * @throws Error with `code` = `invalid_argument` for an attempt out of range.
  */
-export declare function deliveryHeadersPairs(body: Body, secrets: Secrets, webhookId?: string | undefined | null, eventId?: string | undefined | null, eventType?: string | undefined | null, attempt?: number | undefined | null, timestamp?: number | undefined | null): Array<Array<string>>
+export declare function deliveryHeadersPairs(body: Uint8Array | string, secrets: string | string[], webhookId?: string | undefined | null, eventId?: string | undefined | null, eventType?: string | undefined | null, attempt?: number | undefined | null, timestamp?: number | undefined | null): Array<Array<string>>
 
 /** Names the likely causes of a failing signature (debugging tools only: it is slow). */
-export declare function diagnose(body: Body, header: string | undefined | null, secrets: Secrets, now?: number | undefined | null): DiagnosisJs
+export declare function diagnose(body: Uint8Array | string, header: string | undefined | null, secrets: string | string[], now?: number | undefined | null): DiagnosisJs
 
 /** The result of a diagnosis. */
 export interface DiagnosisJs {
@@ -102,30 +102,30 @@ export interface EventTypeInfo {
  *
  * @throws Error with `code` = `invalid_payload` when the body is not JSON.
  */
-export declare function flatten(body: Body): string
+export declare function flatten(body: Uint8Array | string): string
 
 /** The cStar headers of a request (names matched in any case; the first value wins). */
 export interface ParsedHeaders {
   /** `X-Signature`. */
-  signature: Nullable<string>
+  signature: string | null
   /** `X-Webhook-ID`. */
-  webhookId: Nullable<string>
+  webhookId: string | null
   /** `X-Event-Type`. */
-  eventType: Nullable<string>
+  eventType: string | null
   /** `X-Event-ID`. */
-  eventId: Nullable<string>
+  eventId: string | null
   /** `X-Timestamp`, as received. */
-  timestamp: Nullable<string>
+  timestamp: string | null
   /** `X-Delivery-Attempt`, as received. */
-  deliveryAttempt: Nullable<string>
+  deliveryAttempt: string | null
   /** `User-Agent`. */
-  userAgent: Nullable<string>
+  userAgent: string | null
   /** `Content-Type`. */
-  contentType: Nullable<string>
+  contentType: string | null
   /** `X-Delivery-Attempt` as a number, when it is one. */
-  attempt: Nullable<number>
+  attempt: number | null
   /** `X-Timestamp` as unix seconds, when it is RFC 3339. */
-  timestampUnix: Nullable<number>
+  timestampUnix: number | null
 }
 
 /**
@@ -133,7 +133,7 @@ export interface ParsedHeaders {
  *
  * @throws Error with `code` = `invalid_payload`.
  */
-export declare function parseEvent(body: Body): string
+export declare function parseEvent(body: Uint8Array | string): string
 
 /** Finds the cStar headers among the `names[i]`/`values[i]` pairs. */
 export declare function parseHeaderPairs(names: Array<string>, values: Array<string>): ParsedHeaders
@@ -148,17 +148,17 @@ export declare function samplePayload(eventType: string): string | null
  * Signs `body` at `timestamp` (unix seconds; now when absent) with every secret:
  * `t=<timestamp>,v1=<hex>[,v1=<hex>…]`.
  */
-export declare function sign(body: Body, secrets: Secrets, timestamp?: number | undefined | null): string
+export declare function sign(body: Uint8Array | string, secrets: string | string[], timestamp?: number | undefined | null): string
 
 /** Signs `body` with the legacy scheme: `sha256=<hex>`. */
-export declare function signLegacy(body: Body, secret: string): string
+export declare function signLegacy(body: Uint8Array | string, secret: string): string
 
 /** The result of a successful verification. */
 export interface VerifiedJs {
   /** `"v1"` or `"legacy"`. */
   scheme: string
   /** The signed timestamp (unix seconds); `null` for the legacy scheme. */
-  timestamp: Nullable<number>
+  timestamp: number | null
   /** Index, in the secrets given, of the first secret that matched. */
   secretIndex: number
 }

@@ -96,6 +96,7 @@ pub struct VerifiedJs {
     /// `"v1"` or `"legacy"`.
     pub scheme: String,
     /// The signed timestamp (unix seconds); `null` for the legacy scheme.
+    #[napi(ts_type = "number | null")]
     pub timestamp: Nullable<i64>,
     /// Index, in the secrets given, of the first secret that matched.
     pub secret_index: u32,
@@ -145,7 +146,7 @@ impl NativeVerifier {
     #[napi(constructor)]
     #[allow(clippy::needless_pass_by_value)]
     pub fn new(
-        secrets: Secrets,
+        #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
         max_age: Option<i64>,
         max_future: Option<i64>,
         allow_legacy: Option<bool>,
@@ -174,11 +175,11 @@ impl NativeVerifier {
     #[allow(clippy::needless_pass_by_value)]
     pub fn verify(
         &self,
-        body: Body<'_>,
+        #[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>,
         header: Option<String>,
         now: Option<i64>,
         explain: Option<bool>,
-        out: OutSlice<'_>,
+        #[napi(ts_arg_type = "Float64Array")] out: OutSlice<'_>,
     ) -> napi::Result<(), String> {
         let body = bytes(&body);
         let now = now.unwrap_or_else(now_unix);
@@ -214,7 +215,7 @@ fn write_packed(v: Verified, out: OutSlice<'_>) -> napi::Result<(), String> {
 /// @throws Error with `code` = `invalid_payload`.
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
-pub fn parse_event(body: Body<'_>) -> napi::Result<String, String> {
+pub fn parse_event(#[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>) -> napi::Result<String, String> {
     let event = Event::from_slice(bytes(&body)).map_err(|e| verify_error(&VerifyError::from(e)))?;
     Ok(event.to_json())
 }
@@ -223,14 +224,18 @@ pub fn parse_event(body: Body<'_>) -> napi::Result<String, String> {
 /// `t=<timestamp>,v1=<hex>[,v1=<hex>…]`.
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
-pub fn sign(body: Body<'_>, secrets: Secrets, timestamp: Option<i64>) -> String {
+pub fn sign(
+    #[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>,
+    #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
+    timestamp: Option<i64>,
+) -> String {
     core_sign(&self::secrets(secrets), timestamp.unwrap_or_else(now_unix), bytes(&body))
 }
 
 /// Signs `body` with the legacy scheme: `sha256=<hex>`.
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
-pub fn sign_legacy(body: Body<'_>, secret: String) -> String {
+pub fn sign_legacy(#[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>, secret: String) -> String {
     core_sign_legacy(&Secret::new(secret), bytes(&body))
 }
 
@@ -242,8 +247,8 @@ pub fn sign_legacy(body: Body<'_>, secret: String) -> String {
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
 pub fn delivery_headers_pairs(
-    body: Body<'_>,
-    secrets: Secrets,
+    #[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>,
+    #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
     webhook_id: Option<String>,
     event_id: Option<String>,
     event_type: Option<String>,
@@ -274,24 +279,34 @@ pub fn delivery_headers_pairs(
 #[napi(object)]
 pub struct ParsedHeaders {
     /// `X-Signature`.
+    #[napi(ts_type = "string | null")]
     pub signature: Nullable<String>,
     /// `X-Webhook-ID`.
+    #[napi(ts_type = "string | null")]
     pub webhook_id: Nullable<String>,
     /// `X-Event-Type`.
+    #[napi(ts_type = "string | null")]
     pub event_type: Nullable<String>,
     /// `X-Event-ID`.
+    #[napi(ts_type = "string | null")]
     pub event_id: Nullable<String>,
     /// `X-Timestamp`, as received.
+    #[napi(ts_type = "string | null")]
     pub timestamp: Nullable<String>,
     /// `X-Delivery-Attempt`, as received.
+    #[napi(ts_type = "string | null")]
     pub delivery_attempt: Nullable<String>,
     /// `User-Agent`.
+    #[napi(ts_type = "string | null")]
     pub user_agent: Nullable<String>,
     /// `Content-Type`.
+    #[napi(ts_type = "string | null")]
     pub content_type: Nullable<String>,
     /// `X-Delivery-Attempt` as a number, when it is one.
+    #[napi(ts_type = "number | null")]
     pub attempt: Nullable<u32>,
     /// `X-Timestamp` as unix seconds, when it is RFC 3339.
+    #[napi(ts_type = "number | null")]
     pub timestamp_unix: Nullable<i64>,
 }
 
@@ -345,7 +360,12 @@ pub struct DiagnosisJs {
 /// Names the likely causes of a failing signature (debugging tools only: it is slow).
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
-pub fn diagnose(body: Body<'_>, header: Option<String>, secrets: Secrets, now: Option<i64>) -> DiagnosisJs {
+pub fn diagnose(
+    #[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>,
+    header: Option<String>,
+    #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
+    now: Option<i64>,
+) -> DiagnosisJs {
     let d = core_diagnose(&self::secrets(secrets), header.as_deref(), bytes(&body), now.unwrap_or_else(now_unix));
     let causes = d
         .causes
@@ -376,7 +396,7 @@ pub fn diagnose(body: Body<'_>, header: Option<String>, secrets: Secrets, now: O
 /// @throws Error with `code` = `invalid_payload` when the body is not JSON.
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
-pub fn flatten(body: Body<'_>) -> napi::Result<String, String> {
+pub fn flatten(#[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>) -> napi::Result<String, String> {
     flatten_json(bytes(&body)).map_err(|e| verify_error(&VerifyError::from(e)))
 }
 
