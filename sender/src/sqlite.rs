@@ -215,6 +215,122 @@ impl SqliteStore {
         conn.query_row(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE id = ?1"), [id], webhook_from_row).optional()
     }
 
+    fn claim_due_on(
+        conn: &mut Connection,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+        per_webhook: u32,
+    ) -> StoreResult<Vec<Claimed>> {
+        let tx = conn.transaction()?;
+        let ids: Vec<String> = {
+            let mut stmt = tx.prepare_cached(
+                "WITH busy AS (
+                    SELECT webhook_id, COUNT(*) AS n FROM deliveries
+                    WHERE status = 'in_flight' AND lease_until > ?1 GROUP BY webhook_id),
+                 due AS (
+                    SELECT d.id, d.due_at,
+                           ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.due_at, d.id) AS rn,
+                           COALESCE(b.n, 0) AS busy
+                    FROM deliveries d LEFT JOIN busy b ON b.webhook_id = d.webhook_id
+                    WHERE (d.status = 'scheduled' AND d.due_at <= ?1)
+                       OR (d.status = 'in_flight' AND d.lease_until <= ?1))
+                 SELECT id FROM due WHERE rn + busy <= ?2 ORDER BY due_at, id LIMIT ?3",
+            )?;
+            stmt.query_map(params![now, per_webhook, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        let mut secrets_cache: Vec<(String, Vec<Secret>)> = Vec::new();
+        for id in ids {
+            tx.execute(
+                "UPDATE deliveries SET status = 'in_flight', lease_until = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, lease_until, now],
+            )?;
+            let delivery = tx.query_row(
+                &format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id = ?1"),
+                [&id],
+                delivery_from_row,
+            )?;
+            let webhook = Self::get_webhook_on(&tx, &delivery.webhook_id)?;
+            let body: Option<String> =
+                tx.query_row("SELECT body FROM events WHERE id = ?1", [&delivery.event_id], |r| r.get(0)).optional()?;
+            match (webhook, body) {
+                (Some(webhook), Some(body)) if webhook.enabled => {
+                    let secrets = match secrets_cache.iter().find(|(id, _)| *id == webhook.id) {
+                        Some((_, s)) => s.clone(),
+                        None => {
+                            let s = active_secrets_on(&tx, &webhook.id, now)?;
+                            secrets_cache.push((webhook.id.clone(), s.clone()));
+                            s
+                        }
+                    };
+                    out.push(Claimed { delivery, webhook, body, secrets });
+                }
+                _ => {
+                    // The webhook went away or was disabled after the delivery was scheduled.
+                    tx.execute(
+                        "UPDATE deliveries SET status = 'cancelled', lease_until = NULL, updated_at = ?2 WHERE id = ?1",
+                        params![id, now],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn complete_attempts_on(conn: &mut Connection, batch: &[Completion]) -> StoreResult<()> {
+        let tx = conn.transaction()?;
+        for c in batch {
+            let a = &c.attempt;
+            let now = c.finished_at;
+            insert_attempt(&tx, a)?;
+            let delivery_id = a.delivery_id.as_deref().unwrap_or_default();
+            let outcome = outcome_text(a);
+            let (status, due) = match c.next {
+                Next::Succeeded => (DeliveryStatus::Succeeded, None),
+                Next::Retry { due_at } => (DeliveryStatus::Scheduled, Some(due_at)),
+                Next::Failed | Next::Gone => (DeliveryStatus::Failed, None),
+            };
+            tx.prepare_cached(
+                "UPDATE deliveries SET status = ?2, attempts = ?3, due_at = ?4, lease_until = NULL, updated_at = ?5, \
+                 last_outcome = ?6 WHERE id = ?1",
+            )?
+            .execute(params![delivery_id, status.as_str(), a.number, due, now, outcome])?;
+            if a.success {
+                tx.prepare_cached(
+                    "UPDATE webhooks SET failure_run_started_at = NULL, failure_run_count = 0, \
+                     last_success_at = MAX(COALESCE(last_success_at, 0), ?2) WHERE id = ?1",
+                )?
+                .execute(params![a.webhook_id, now])?;
+            } else {
+                tx.prepare_cached(
+                    "UPDATE webhooks SET failure_run_started_at = COALESCE(failure_run_started_at, ?2), \
+                     failure_run_count = failure_run_count + 1 WHERE id = ?1",
+                )?
+                .execute(params![a.webhook_id, now])?;
+            }
+            if c.next == Next::Gone {
+                let kind: Option<String> = tx
+                    .query_row("SELECT kind FROM webhooks WHERE id = ?1", [&a.webhook_id], |r| r.get(0))
+                    .optional()?;
+                Self::cancel_waiting(&tx, &a.webhook_id, "webhook_disabled", now)?;
+                if kind.as_deref() == Some(WebhookKind::RestHook.as_str()) {
+                    // Zapier REST Hooks: 410 means "unsubscribe".
+                    tx.execute("DELETE FROM webhooks WHERE id = ?1", [&a.webhook_id])?;
+                } else {
+                    tx.execute(
+                        "UPDATE webhooks SET enabled = 0, disabled_by = 'system', disabled_reason = ?2, \
+                         disabled_at = ?3, updated_at = ?3 WHERE id = ?1 AND enabled = 1",
+                        params![a.webhook_id, "gone: the endpoint answered 410 Gone", now],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn cancel_waiting(conn: &Connection, webhook_id: &str, reason: &str, now: i64) -> rusqlite::Result<usize> {
         conn.execute(
             "UPDATE deliveries SET status = 'cancelled', due_at = NULL, lease_until = NULL, updated_at = ?2, \
@@ -354,6 +470,7 @@ impl Store for SqliteStore {
 
     fn publish(&self, event: &StoredEvent, now: i64) -> StoreResult<usize> {
         let mut conn = self.conn();
+        conn.pragma_update(None, "synchronous", "FULL")?;
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO events(id, type, created_at, body) VALUES (?1, ?2, ?3, ?4)",
@@ -384,116 +501,13 @@ impl Store for SqliteStore {
 
     fn claim_due(&self, now: i64, lease_until: i64, limit: u32, per_webhook: u32) -> StoreResult<Vec<Claimed>> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let ids: Vec<String> = {
-            let mut stmt = tx.prepare_cached(
-                "WITH busy AS (
-                    SELECT webhook_id, COUNT(*) AS n FROM deliveries
-                    WHERE status = 'in_flight' AND lease_until > ?1 GROUP BY webhook_id),
-                 due AS (
-                    SELECT d.id, d.due_at,
-                           ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.due_at, d.id) AS rn,
-                           COALESCE(b.n, 0) AS busy
-                    FROM deliveries d LEFT JOIN busy b ON b.webhook_id = d.webhook_id
-                    WHERE (d.status = 'scheduled' AND d.due_at <= ?1)
-                       OR (d.status = 'in_flight' AND d.lease_until <= ?1))
-                 SELECT id FROM due WHERE rn + busy <= ?2 ORDER BY due_at, id LIMIT ?3",
-            )?;
-            stmt.query_map(params![now, per_webhook, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
-        };
-        let mut out = Vec::with_capacity(ids.len());
-        let mut secrets_cache: Vec<(String, Vec<Secret>)> = Vec::new();
-        for id in ids {
-            tx.execute(
-                "UPDATE deliveries SET status = 'in_flight', lease_until = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, lease_until, now],
-            )?;
-            let delivery = tx.query_row(
-                &format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id = ?1"),
-                [&id],
-                delivery_from_row,
-            )?;
-            let webhook = Self::get_webhook_on(&tx, &delivery.webhook_id)?;
-            let body: Option<String> =
-                tx.query_row("SELECT body FROM events WHERE id = ?1", [&delivery.event_id], |r| r.get(0)).optional()?;
-            match (webhook, body) {
-                (Some(webhook), Some(body)) if webhook.enabled => {
-                    let secrets = match secrets_cache.iter().find(|(id, _)| *id == webhook.id) {
-                        Some((_, s)) => s.clone(),
-                        None => {
-                            let s = active_secrets_on(&tx, &webhook.id, now)?;
-                            secrets_cache.push((webhook.id.clone(), s.clone()));
-                            s
-                        }
-                    };
-                    out.push(Claimed { delivery, webhook, body, secrets });
-                }
-                _ => {
-                    // The webhook went away or was disabled after the delivery was scheduled.
-                    tx.execute(
-                        "UPDATE deliveries SET status = 'cancelled', lease_until = NULL, updated_at = ?2 WHERE id = ?1",
-                        params![id, now],
-                    )?;
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(out)
+        relaxed(&mut conn, |conn| Self::claim_due_on(conn, now, lease_until, limit, per_webhook))
     }
 
     fn complete_attempts(&self, batch: &[Completion]) -> StoreResult<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        for c in batch {
-            let a = &c.attempt;
-            let now = c.finished_at;
-            insert_attempt(&tx, a)?;
-            let delivery_id = a.delivery_id.as_deref().unwrap_or_default();
-            let outcome = outcome_text(a);
-            let (status, due) = match c.next {
-                Next::Succeeded => (DeliveryStatus::Succeeded, None),
-                Next::Retry { due_at } => (DeliveryStatus::Scheduled, Some(due_at)),
-                Next::Failed | Next::Gone => (DeliveryStatus::Failed, None),
-            };
-            tx.prepare_cached(
-                "UPDATE deliveries SET status = ?2, attempts = ?3, due_at = ?4, lease_until = NULL, updated_at = ?5, \
-                 last_outcome = ?6 WHERE id = ?1",
-            )?
-            .execute(params![delivery_id, status.as_str(), a.number, due, now, outcome])?;
-            if a.success {
-                tx.prepare_cached(
-                    "UPDATE webhooks SET failure_run_started_at = NULL, failure_run_count = 0, \
-                     last_success_at = MAX(COALESCE(last_success_at, 0), ?2) WHERE id = ?1",
-                )?
-                .execute(params![a.webhook_id, now])?;
-            } else {
-                tx.prepare_cached(
-                    "UPDATE webhooks SET failure_run_started_at = COALESCE(failure_run_started_at, ?2), \
-                     failure_run_count = failure_run_count + 1 WHERE id = ?1",
-                )?
-                .execute(params![a.webhook_id, now])?;
-            }
-            if c.next == Next::Gone {
-                let kind: Option<String> = tx
-                    .query_row("SELECT kind FROM webhooks WHERE id = ?1", [&a.webhook_id], |r| r.get(0))
-                    .optional()?;
-                Self::cancel_waiting(&tx, &a.webhook_id, "webhook_disabled", now)?;
-                if kind.as_deref() == Some(WebhookKind::RestHook.as_str()) {
-                    // Zapier REST Hooks: 410 means "unsubscribe".
-                    tx.execute("DELETE FROM webhooks WHERE id = ?1", [&a.webhook_id])?;
-                } else {
-                    tx.execute(
-                        "UPDATE webhooks SET enabled = 0, disabled_by = 'system', disabled_reason = ?2, \
-                         disabled_at = ?3, updated_at = ?3 WHERE id = ?1 AND enabled = 1",
-                        params![a.webhook_id, "gone: the endpoint answered 410 Gone", now],
-                    )?;
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(())
+        relaxed(&mut conn, |conn| Self::complete_attempts_on(conn, batch))
     }
-
     fn auto_disable(&self, id: &str, reason: &str, now: i64) -> StoreResult<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -605,6 +619,17 @@ impl Store for SqliteStore {
         let rows = stmt.query_map(params![webhook_id, since], attempt_from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+/// Runs `f` with `synchronous = NORMAL`, then restores `FULL`. Claims and attempt results
+/// use it: in WAL mode they still survive a process crash (`kill -9`) and could be lost only
+/// on power loss, which at worst sends a delivery again (at-least-once holds). Everything a
+/// client is told is durable (publish, webhooks, secrets) commits with `FULL`.
+fn relaxed<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let result = f(conn);
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    result
 }
 
 fn active_secrets_on(conn: &Connection, webhook_id: &str, now: i64) -> rusqlite::Result<Vec<Secret>> {
