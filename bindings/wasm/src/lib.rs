@@ -102,10 +102,32 @@ fn check(
     explain: bool,
 ) -> Result<Verified, String> {
     let keys = explain.then(|| self::secrets(secrets.clone()));
-    verifier(secrets, max_age, max_future, allow_legacy).verify(header, body, now).map_err(|e| match keys {
+    let result = CACHED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = (secrets, max_age, max_future, allow_legacy);
+        match cache.as_ref() {
+            Some((cached, v)) if *cached == key => v.verify(header, body, now),
+            _ => {
+                let v = verifier(key.0.clone(), max_age, max_future, allow_legacy);
+                let result = v.verify(header, body, now);
+                *cache = Some((key, v));
+                result
+            }
+        }
+    });
+    result.map_err(|e| match keys {
         Some(keys) => explained(&e, &keys, header, body, now),
         None => error_json(&e),
     })
+}
+
+/// The secrets and options of a verifier, and the verifier built from them.
+type CachedVerifier = ((Vec<String>, u64, u64, bool), Verifier);
+
+thread_local! {
+    /// The last verifier: a receiver verifies every request with the same secrets, and
+    /// building a verifier costs two SHA-256 blocks per secret (the HMAC key schedule).
+    static CACHED: core::cell::RefCell<Option<CachedVerifier>> = const { core::cell::RefCell::new(None) };
 }
 
 thread_local! {

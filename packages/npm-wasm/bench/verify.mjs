@@ -10,7 +10,10 @@ import { Webhook as SvixWebhook } from 'svix';
 
 const require = createRequire(import.meta.url);
 const wasm = require('..');
-const SECONDS = Number(process.env.BENCH_SECONDS || 1.5);
+// Each case runs in ROUNDS short rounds, interleaved with the other libraries, and the best
+// round counts: on a shared machine this is far steadier than one long run.
+const SECONDS = Number(process.env.BENCH_SECONDS || 0.3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 7);
 const encoder = new TextEncoder();
 
 function body(size) {
@@ -66,28 +69,32 @@ for (const size of [1024, 64 * 1024]) {
   const now = Math.floor(Date.now() / 1000);
 
   const header = wasm.sign(bytes, cstarSecret, { timestamp: now });
-  const ours = measureSync(() => wasm.verify(bytes, header, cstarSecret, { now }));
-  const oursEvent = measureSync(() => wasm.constructEvent(bytes, header, cstarSecret, { now }));
-
   const sw = new StandardWebhook(svixSecret);
   const swHeaders = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now), 'webhook-signature': sw.sign('msg_1', new Date(now * 1000), text) };
   sw.verify(text, swHeaders);
-  const standard = measureSync(() => sw.verify(text, swHeaders));
-
   const sv = new SvixWebhook(svixSecret);
   const svHeaders = { 'svix-id': 'msg_1', 'svix-timestamp': String(now), 'svix-signature': swHeaders['webhook-signature'] };
   sv.verify(text, svHeaders);
-  const svix = measureSync(() => sv.verify(text, svHeaders));
-
   const stripeHeader = stripe.webhooks.generateTestHeaderString({ payload: text, secret: cstarSecret });
   await stripe.webhooks.constructEventAsync(text, stripeHeader, cstarSecret, undefined, subtle);
-  const stripeSubtle = await measure(() => stripe.webhooks.constructEventAsync(text, stripeHeader, cstarSecret, undefined, subtle));
 
+  const best = { ours: 0, oursEvent: 0, standard: 0, svix: 0, stripeSubtle: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    best.ours = Math.max(best.ours, measureSync(() => wasm.verify(bytes, header, cstarSecret, { now })));
+    best.oursEvent = Math.max(best.oursEvent, measureSync(() => wasm.constructEvent(bytes, header, cstarSecret, { now })));
+    best.standard = Math.max(best.standard, measureSync(() => sw.verify(text, swHeaders)));
+    best.svix = Math.max(best.svix, measureSync(() => sv.verify(text, svHeaders)));
+    best.stripeSubtle = Math.max(
+      best.stripeSubtle,
+      await measure(() => stripe.webhooks.constructEventAsync(text, stripeHeader, cstarSecret, undefined, subtle)),
+    );
+  }
+  const { ours, oursEvent, standard, svix, stripeSubtle } = best;
   results.push({ size, ours, oursEvent, standard, svix, stripeSubtle });
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-console.log(`node ${process.version}, ${SECONDS}s per case`);
+console.log(`node ${process.version}, best of ${ROUNDS} interleaved rounds of ${SECONDS}s per case`);
 console.log('| body | @cstar/webhooks-wasm verify | constructEvent | standardwebhooks 1.3.0 | svix 1.99.1 | stripe 23.2.0 SubtleCrypto (async) | vs standardwebhooks | vs svix | vs stripe |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
