@@ -835,9 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.NativeVerifier = nativeBinding.NativeVerifier
 module.exports.catalog = nativeBinding.catalog
 module.exports.causeCodes = nativeBinding.causeCodes
+module.exports.createVerifier = nativeBinding.createVerifier
 module.exports.defaultTolerance = nativeBinding.defaultTolerance
 module.exports.deliveryHeadersPairs = nativeBinding.deliveryHeadersPairs
 module.exports.diagnose = nativeBinding.diagnose
@@ -850,3 +850,5 @@ module.exports.retrySchedule = nativeBinding.retrySchedule
 module.exports.samplePayload = nativeBinding.samplePayload
 module.exports.sign = nativeBinding.sign
 module.exports.signLegacy = nativeBinding.signLegacy
+module.exports.verifyBytes = nativeBinding.verifyBytes
+module.exports.verifyText = nativeBinding.verifyText

@@ -168,7 +168,7 @@ function nativeVerifier(secrets, maxAge, maxFuture, allowLegacy) {
   let verifier = verifiers.get(key)
   if (verifier === undefined) {
     if (verifiers.size >= MAX_VERIFIERS) verifiers.clear()
-    verifier = new native.NativeVerifier(secrets, maxAge, maxFuture, allowLegacy)
+    verifier = native.createVerifier(secrets, maxAge, maxFuture, allowLegacy)
     verifiers.set(key, verifier)
   }
   return verifier
@@ -196,9 +196,10 @@ function verified(payload, header, secrets, options) {
     o.allowLegacy,
   )
   try {
-    // A text payload is often a body that was parsed and printed again: `explain` lets the
+    // A text payload is often a body that was parsed and printed again: verifyText lets the
     // core's diagnosis name the cause when no signature matches.
-    verifier.verify(body, h, now, typeof body === 'string', OUT)
+    if (typeof body === 'string') native.verifyText(verifier, body, h, now, OUT)
+    else native.verifyBytes(verifier, body, h, now, OUT)
   } catch (e) {
     throw convertError(e)
   }

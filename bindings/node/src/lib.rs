@@ -17,7 +17,7 @@ use cstar_webhooks::{
     sample_event, sign as core_sign, sign_legacy as core_sign_legacy,
 };
 use napi::Either;
-use napi::bindgen_prelude::Null;
+use napi::bindgen_prelude::{External, Null};
 use napi_derive::napi;
 
 /// The code of errors about arguments (wrong type or range), beside the core's codes.
@@ -130,64 +130,71 @@ fn explained(e: &VerifyError, secrets: &[Secret], header: Option<&str>, body: &[
 }
 
 /// A verifier built once for a set of secrets and options (the JS face caches them): it
-/// keeps the secrets' HMAC key schedules, so each call only converts the body and header.
-#[napi]
-pub struct NativeVerifier {
+/// keeps the secrets' HMAC key schedules, so a request only converts its body and header.
+/// Held by JavaScript as an opaque external value (cheaper to pass than a class instance).
+pub struct VerifierHandle {
     inner: Verifier,
     /// Kept for the diagnosis of text payloads (`explain`); never shown.
     secrets: Vec<Secret>,
 }
 
-#[napi]
-impl NativeVerifier {
-    /// Builds the verifier.
-    ///
-    /// @throws Error with `code` = `invalid_argument` for a negative tolerance.
-    #[napi(constructor)]
-    #[allow(clippy::needless_pass_by_value)]
-    pub fn new(
-        #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
-        max_age: Option<i64>,
-        max_future: Option<i64>,
-        allow_legacy: Option<bool>,
-    ) -> napi::Result<Self> {
-        let secrets = self::secrets(secrets);
-        let inner = verifier(
-            Either::B(secrets.iter().map(|s| String::from(s.expose())).collect()),
-            max_age,
-            max_future,
-            allow_legacy,
-        )
-        .map_err(|e| napi::Error::new(napi::Status::InvalidArg, e.reason))?;
-        Ok(Self { inner, secrets })
-    }
+/// Builds a verifier for [`verify_bytes`] and [`verify_text`].
+///
+/// @throws Error with `code` = `invalid_argument` for a negative tolerance.
+#[napi(ts_return_type = "ExternalObject<'VerifierHandle'>")]
+#[allow(clippy::needless_pass_by_value)]
+pub fn create_verifier(
+    #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
+    max_age: Option<i64>,
+    max_future: Option<i64>,
+    allow_legacy: Option<bool>,
+) -> napi::Result<External<VerifierHandle>, String> {
+    let secrets = self::secrets(secrets);
+    let keys = secrets.iter().map(|s| String::from(s.expose())).collect();
+    let inner = verifier(Either::B(keys), max_age, max_future, allow_legacy)?;
+    Ok(External::new(VerifierHandle { inner, secrets }))
+}
 
-    /// Verifies `header` over `body` at `now` (the clock when absent) with this verifier's
-    /// secrets and options, and writes the result into `out` (a `Float64Array` of length 3):
-    /// `[scheme (0 = v1, 1 = legacy), timestamp (NaN for legacy), secret index]`. Creating
-    /// a JS object or array from native code costs as much as the HMAC of a 1 KiB body, so
-    /// the face builds the result object.
-    ///
-    /// `explain` runs the core's diagnosis on `no_matching_signature` (for text payloads).
-    ///
-    /// @throws Error with `code` = a core verification code, or `invalid_argument`.
-    #[napi]
-    #[allow(clippy::needless_pass_by_value)]
-    pub fn verify(
-        &self,
-        #[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>,
-        header: Option<String>,
-        now: Option<i64>,
-        explain: Option<bool>,
-        #[napi(ts_arg_type = "Float64Array")] out: OutSlice<'_>,
-    ) -> napi::Result<(), String> {
-        let body = bytes(&body);
-        let now = now.unwrap_or_else(now_unix);
-        match self.inner.verify(header.as_deref(), body, now) {
-            Ok(v) => write_packed(v, out),
-            Err(e) if explain == Some(true) => Err(explained(&e, &self.secrets, header.as_deref(), body, now)),
-            Err(e) => Err(verify_error(&e)),
-        }
+/// Verifies `header` over the raw `body` bytes at `now` (the clock when absent) and writes
+/// the result into `out` (a `Float64Array` of length 3): `[scheme (0 = v1, 1 = legacy),
+/// timestamp (NaN for legacy), secret index]`. Creating a JS object or array from native
+/// code costs as much as the HMAC of a 1 KiB body, so the face builds the result object.
+///
+/// @throws Error with `code` = a core verification code, or `invalid_argument`.
+#[napi]
+#[allow(clippy::needless_pass_by_value)]
+pub fn verify_bytes(
+    #[napi(ts_arg_type = "ExternalObject<'VerifierHandle'>")] verifier: &External<VerifierHandle>,
+    body: &[u8],
+    header: Option<String>,
+    now: Option<i64>,
+    #[napi(ts_arg_type = "Float64Array")] out: OutSlice<'_>,
+) -> napi::Result<(), String> {
+    let now = now.unwrap_or_else(now_unix);
+    match verifier.inner.verify(header.as_deref(), body, now) {
+        Ok(v) => write_packed(v, out),
+        Err(e) => Err(verify_error(&e)),
+    }
+}
+
+/// [`verify_bytes`] for a text body (its UTF-8 bytes). A text body is often one that was
+/// parsed and printed again: on `no_matching_signature` the core's diagnosis names the
+/// likely cause in the message.
+///
+/// @throws Error with `code` = a core verification code, or `invalid_argument`.
+#[napi]
+#[allow(clippy::needless_pass_by_value)]
+pub fn verify_text(
+    #[napi(ts_arg_type = "ExternalObject<'VerifierHandle'>")] verifier: &External<VerifierHandle>,
+    body: String,
+    header: Option<String>,
+    now: Option<i64>,
+    #[napi(ts_arg_type = "Float64Array")] out: OutSlice<'_>,
+) -> napi::Result<(), String> {
+    let now = now.unwrap_or_else(now_unix);
+    match verifier.inner.verify(header.as_deref(), body.as_bytes(), now) {
+        Ok(v) => write_packed(v, out),
+        Err(e) => Err(explained(&e, &verifier.secrets, header.as_deref(), body.as_bytes(), now)),
     }
 }
 
