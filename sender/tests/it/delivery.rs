@@ -214,3 +214,39 @@ async fn auto_disables_after_a_long_failure_run() {
     wait_for("new event delivered", || rx.count() == 5).await;
     s.stop().await;
 }
+
+#[tokio::test]
+async fn graceful_shutdown_lets_an_attempt_in_flight_finish() {
+    let rx = Receiver::start().await;
+    rx.set_default(Reply::Sleep(Duration::from_millis(300)));
+    let s = Sender::dev().await;
+    s.create(&rx.url("/"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    wait_for("attempt in flight", || rx.count() == 1).await;
+    let store = Arc::clone(&s.running.as_ref().unwrap().store);
+    s.stop().await;
+    let all = store
+        .list_deliveries(&cstar_webhooks_sender::store::DeliveryFilter { limit: 10, ..Default::default() })
+        .unwrap();
+    assert_eq!(all[0].status, cstar_webhooks_sender::store::DeliveryStatus::Succeeded, "{all:?}");
+}
+
+#[tokio::test]
+async fn a_slow_endpoint_cannot_starve_the_others() {
+    let slow = Receiver::start().await;
+    slow.set_default(Reply::Sleep(Duration::from_millis(600)));
+    let fast = Receiver::start().await;
+    let mut settings = dev_settings();
+    settings.max_in_flight = 4;
+    settings.per_webhook = 2;
+    let s = Sender::start(settings).await;
+    s.create(&slow.url("/slow"), &["*"], false).await;
+    s.create(&fast.url("/fast"), &["*"], false).await;
+    for _ in 0..6 {
+        s.publish("customer.updated").await;
+    }
+    wait_for("the fast endpoint got everything", || fast.count() == 6).await;
+    assert!(slow.count() <= 2, "at most 2 in flight to the slow endpoint, got {}", slow.count());
+    wait_for("the slow endpoint got everything", || slow.count() == 6).await;
+    s.stop().await;
+}
