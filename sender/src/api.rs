@@ -83,7 +83,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Every code the API can answer with.
-    pub const CODES: [&'static str; 15] = [
+    pub const CODES: [&'static str; 14] = [
         "unauthorized",
         "invalid_json",
         "invalid_request",
@@ -95,7 +95,6 @@ impl ApiError {
         "not_found",
         "method_not_allowed",
         "payload_too_large",
-        "unsupported_media_type",
         "delivery_pending",
         "internal",
         "invalid_query",

@@ -13,6 +13,7 @@
 )]
 
 mod api;
+mod cli;
 mod crash;
 mod delivery;
 mod manage;

@@ -1,0 +1,97 @@
+//! The binary's client commands and developer tools.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use super::*;
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cstar-webhooks"))
+        .args(args)
+        .env_remove("CSTAR_API_KEY")
+        .env_remove("CSTAR_WEBHOOK_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+#[test]
+fn sign_and_verify_round_trip_with_exit_codes() {
+    let body = br#"{"id":"evt_1","type":"ticket.created","created_at":"2026-03-30T10:30:00Z","team_id":"t","data":{}}"#;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let signed = run(&["sign", "--secret", secret, "--timestamp", "1774866600"], body);
+    assert!(signed.status.success());
+    let header = stdout(&signed);
+    assert_eq!(header, cstar_webhooks::sign(&[secret.into()], 1_774_866_600, body));
+    let ok = run(&["verify", "--secret", secret, "--signature", &header, "--now", "1774866610"], body);
+    assert!(ok.status.success());
+    let v: Value = serde_json::from_str(&stdout(&ok)).unwrap();
+    assert_eq!(
+        (v["valid"].as_bool(), v["scheme"].as_str(), v["secret_index"].as_u64()),
+        (Some(true), Some("v1"), Some(0))
+    );
+    let old = run(&["verify", "--secret", secret, "--signature", &header, "--now", "1774867000"], body);
+    assert_eq!((old.status.code(), stdout(&old).as_str()), (Some(1), "timestamp_too_old"));
+    let wrong = run(&["verify", "--secret", "whsec_other", "--signature", &header, "--now", "1774866610"], body);
+    assert_eq!((wrong.status.code(), stdout(&wrong).as_str()), (Some(1), "no_matching_signature"));
+    let legacy = run(&["sign", "--secret", secret, "--legacy"], body);
+    let no_legacy = run(&["verify", "--secret", secret, "--no-legacy", "--signature", &stdout(&legacy)], body);
+    assert_eq!(stdout(&no_legacy), "legacy_not_allowed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_commands_talk_to_the_api() {
+    let rx = Receiver::start().await;
+    let s = Sender::dev().await;
+    let base = s.base.clone();
+    let url = rx.url("/cli");
+    let out = tokio::task::spawn_blocking(move || {
+        let api = ["--api", base.as_str(), "--api-key", KEY];
+        let mut args = vec!["webhooks", "create"];
+        args.extend(api);
+        args.extend(["--url", url.as_str(), "--event", "ticket.*,customer.created", "--name", "cli"]);
+        let created = run(&args, b"");
+        assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+        let hook: Value = serde_json::from_str(&stdout(&created)).unwrap();
+        let id = hook["id"].as_str().unwrap().to_owned();
+        let mut args = vec!["webhooks", "list"];
+        args.extend(api);
+        assert!(stdout(&run(&args, b"")).contains(&id));
+        let mut args = vec!["publish"];
+        args.extend(api);
+        args.extend(["--type", "ticket.resolved"]);
+        let published = run(&args, b"");
+        assert!(published.status.success(), "{}", String::from_utf8_lossy(&published.stderr));
+        let mut args = vec!["webhooks", "delete"];
+        args.extend(api);
+        args.push(&id);
+        assert!(run(&args, b"").status.success());
+        let mut args = vec!["webhooks", "get"];
+        args.extend(api);
+        args.push(&id);
+        let gone = run(&args, b"");
+        assert!(!gone.status.success());
+        assert!(String::from_utf8_lossy(&gone.stderr).contains("not_found"));
+        let bad = run(&["webhooks", "list", "--api", s_base_placeholder(), "--api-key", "wrong"], b"");
+        assert!(!bad.status.success());
+        hook
+    })
+    .await
+    .unwrap();
+    assert_eq!(out["name"], "cli");
+    wait_for("published event delivered", || rx.count() == 1).await;
+    assert_eq!(rx.all()[0].header("x-event-type"), Some("ticket.resolved"));
+    s.stop().await;
+}
+
+fn s_base_placeholder() -> &'static str {
+    "http://127.0.0.1:9"
+}
