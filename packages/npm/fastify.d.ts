@@ -26,6 +26,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Event } from './index'
 import type { AdapterOptions, WebhookContext } from './_adapter'
 
+/** The options, context and failure-body types shared by every adapter. */
 export type { AdapterOptions, WebhookContext, WebhookFailureBody } from './_adapter'
 
 /** Options of the {@link cstarWebhooks} plugin. */

@@ -18,6 +18,7 @@
 import type { Event } from './index'
 import type { AdapterOptions, WebhookContext } from './_adapter'
 
+/** The options, context and failure-body types shared by every adapter. */
 export type { AdapterOptions, WebhookContext, WebhookFailureBody } from './_adapter'
 
 /** Options of {@link verifyRequest} and {@link webhookHandler}. */

@@ -637,6 +637,7 @@ export type EventOf<T extends KnownEventType> = T extends KnownEventType ? Event
  * an `evt_test_…` id); `undefined` for a type outside the catalog.
  */
 export declare function samplePayload<T extends KnownEventType>(type: T): EventOf<T>
+/** A sample event for any type string: `undefined` outside the catalog. */
 export declare function samplePayload(type: string): Event | undefined
 
 /**
