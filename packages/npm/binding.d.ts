@@ -33,6 +33,15 @@ export interface CauseJs {
 }
 
 /**
+ * Checks that a body is an event envelope (the core's `Event::from_slice`; no
+ * verification). The face then hands the same JSON text to `JSON.parse` for the JS object:
+ * re-serializing in Rust and copying the text back costs more than the parse itself.
+ *
+ * @throws Error with `code` = `invalid_payload` and the reason.
+ */
+export declare function checkEvent(body: Uint8Array | string): void
+
+/**
  * Builds a verifier for [`verify_bytes`] and [`verify_text`].
  *
  * @throws Error with `code` = `invalid_argument` for a negative tolerance.
@@ -116,13 +125,6 @@ export interface ParsedHeaders {
   /** `X-Timestamp` as unix seconds, when it is RFC 3339. */
   timestampUnix: number | null
 }
-
-/**
- * Parses a body as an event envelope (no verification); returns the event as JSON text.
- *
- * @throws Error with `code` = `invalid_payload`.
- */
-export declare function parseEvent(body: Uint8Array | string): string
 
 /** Finds the cStar headers among the `names[i]`/`values[i]` pairs. */
 export declare function parseHeaderPairs(names: Array<string>, values: Array<string>): ParsedHeaders

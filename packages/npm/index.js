@@ -214,41 +214,29 @@ function verify(payload, header, secrets, options) {
 
 const decoder = new TextDecoder()
 
-/** The event object: the core's JSON (envelope keys first), plus a non-enumerable `raw`. */
-function toEvent(json, body) {
-  const event = JSON.parse(json)
-  let raw = typeof body === 'string' ? body : undefined
-  Object.defineProperty(event, 'raw', {
-    enumerable: false,
-    configurable: true,
-    get() {
-      if (raw === undefined) raw = decoder.decode(body)
-      return raw
-    },
-  })
+/**
+ * The event object of a body the core accepted as an event envelope: `JSON.parse` of the
+ * same text, plus the text as a non-enumerable `raw`.
+ */
+function toEvent(body) {
+  let raw
+  try {
+    native.checkEvent(body)
+    raw = typeof body === 'string' ? body : decoder.decode(body)
+  } catch (e) {
+    throw convertError(e)
+  }
+  const event = JSON.parse(raw)
+  Object.defineProperty(event, 'raw', { value: raw, enumerable: false, configurable: true, writable: false })
   return event
 }
 
 function constructEvent(payload, header, secrets, options) {
-  const body = verified(payload, header, secrets, options)
-  let json
-  try {
-    json = native.parseEvent(body)
-  } catch (e) {
-    throw convertError(e)
-  }
-  return toEvent(json, body)
+  return toEvent(verified(payload, header, secrets, options))
 }
 
 function parseEvent(payload) {
-  const body = payloadArg(payload)
-  let json
-  try {
-    json = native.parseEvent(body)
-  } catch (e) {
-    throw convertError(e)
-  }
-  return toEvent(json, body)
+  return toEvent(payloadArg(payload))
 }
 
 function sign(payload, secrets, options) {
@@ -354,7 +342,7 @@ function samplePayload(type) {
     throw argumentError(`type must be an event type string, got ${describe(type)}`)
   }
   const json = native.samplePayload(type)
-  return json === null ? undefined : toEvent(json, json)
+  return json === null ? undefined : toEvent(json)
 }
 
 function retrySchedule() {
