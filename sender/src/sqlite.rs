@@ -83,6 +83,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX attempts_delivery ON attempts(delivery_id, id);
     CREATE INDEX attempts_webhook ON attempts(webhook_id, started_at);
     ",
+    // 2: per-webhook claim lookups.
+    "CREATE INDEX deliveries_webhook_due ON deliveries(webhook_id, status, due_at);",
 ];
 
 /// The SQLite store.
@@ -223,22 +225,7 @@ impl SqliteStore {
         per_webhook: u32,
     ) -> StoreResult<Vec<Claimed>> {
         let tx = conn.transaction()?;
-        let ids: Vec<String> = {
-            let mut stmt = tx.prepare_cached(
-                "WITH busy AS (
-                    SELECT webhook_id, COUNT(*) AS n FROM deliveries
-                    WHERE status = 'in_flight' AND lease_until > ?1 GROUP BY webhook_id),
-                 due AS (
-                    SELECT d.id, d.due_at,
-                           ROW_NUMBER() OVER (PARTITION BY d.webhook_id ORDER BY d.due_at, d.id) AS rn,
-                           COALESCE(b.n, 0) AS busy
-                    FROM deliveries d LEFT JOIN busy b ON b.webhook_id = d.webhook_id
-                    WHERE (d.status = 'scheduled' AND d.due_at <= ?1)
-                       OR (d.status = 'in_flight' AND d.lease_until <= ?1))
-                 SELECT id FROM due WHERE rn + busy <= ?2 ORDER BY due_at, id LIMIT ?3",
-            )?;
-            stmt.query_map(params![now, per_webhook, limit], |r| r.get(0))?.collect::<Result<_, _>>()?
-        };
+        let ids = pick_due(&tx, now, limit, per_webhook)?;
         let mut out = Vec::with_capacity(ids.len());
         let mut secrets_cache: Vec<(String, Vec<Secret>)> = Vec::new();
         for id in ids {
@@ -630,6 +617,60 @@ fn relaxed<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> StoreRes
     let result = f(conn);
     conn.pragma_update(None, "synchronous", "FULL")?;
     result
+}
+
+/// Chooses up to `limit` due deliveries, at most `per_webhook` in flight per webhook:
+/// per enabled webhook, its oldest due deliveries up to its free slots (an index lookup per
+/// webhook, so a webhook with a huge backlog cannot crowd the others out), then the oldest
+/// of those overall; plus deliveries whose lease expired.
+fn pick_due(tx: &Connection, now: i64, limit: u32, per_webhook: u32) -> rusqlite::Result<Vec<String>> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut busy: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT webhook_id, COUNT(*) FROM deliveries WHERE status = 'in_flight' AND lease_until > ?1 GROUP BY webhook_id",
+        )?;
+        for row in stmt.query_map([now], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))? {
+            let (id, n) = row?;
+            busy.insert(id, n);
+        }
+    }
+    let hooks: Vec<String> = {
+        let mut stmt = tx.prepare_cached("SELECT id FROM webhooks WHERE enabled = 1")?;
+        stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+    };
+    let mut picked: Vec<(i64, String)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, due_at FROM deliveries WHERE webhook_id = ?1 AND status = 'scheduled' AND due_at <= ?2 \
+             ORDER BY due_at, id LIMIT ?3",
+        )?;
+        for hook in hooks {
+            let free = per_webhook.saturating_sub(busy.get(&hook).copied().unwrap_or(0));
+            if free == 0 {
+                continue;
+            }
+            for row in
+                stmt.query_map(params![hook, now, free], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, String>(0)?)))?
+            {
+                picked.push(row?);
+            }
+        }
+    }
+    {
+        // Leases left by a crashed or stuck worker.
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, lease_until FROM deliveries WHERE status = 'in_flight' AND lease_until <= ?1 LIMIT ?2",
+        )?;
+        for row in stmt.query_map(params![now, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, String>(0)?))
+        })? {
+            picked.push(row?);
+        }
+    }
+    picked.sort();
+    picked.truncate(limit);
+    Ok(picked.into_iter().map(|(_, id)| id).collect())
 }
 
 fn active_secrets_on(conn: &Connection, webhook_id: &str, now: i64) -> rusqlite::Result<Vec<Secret>> {
