@@ -50,6 +50,20 @@ async fn delivers_with_exact_headers_and_a_signature_the_core_verifies() {
     let (_, full) = s.req("GET", &format!("/v1/deliveries/{}", d["id"].as_str().unwrap()), None).await;
     assert_eq!(full["attempts_log"][0]["status_code"], 200);
     assert_eq!(full["attempts_log"][0]["response_excerpt"], "receiver says hi");
+    let (_, metrics) = s.req_key("GET", "/metrics", None, None).await;
+    let metrics = metrics.as_str().unwrap();
+    for line in [
+        "cstar_deliveries_total{outcome=\"succeeded\"} 1",
+        "cstar_attempts_total{result=\"success\"} 1",
+        "cstar_events_published_total 2",
+        "cstar_queue_depth 0",
+        "cstar_attempt_duration_seconds_count 1",
+        "cstar_due_to_sent_lag_seconds_count 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in\n{metrics}");
+    }
+    let (status, health) = s.req_key("GET", "/healthz", None, None).await;
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
     s.stop().await;
 }
 
