@@ -114,11 +114,15 @@ impl From<Verified> for VerifiedJs {
 
 /// On `no_matching_signature` with a v1 header, names what the core's diagnosis finds (a re-serialized body,
 /// an added newline, a secret with whitespace, …) in the error message.
+/// The largest text body whose failure is diagnosed for the error message.
+const EXPLAIN_MAX_BODY: usize = 64 * 1024;
+
 fn explained(e: &VerifyError, secrets: &[Secret], header: Option<&str>, body: &[u8], now: i64) -> napi::Error<String> {
-    // Only for v1 headers: the diagnosis of a legacy header also tries every v1 timestamp
-    // within 10 minutes, too costly to run on every failing request.
+    // Only for v1 headers and bodies up to 64 KiB: the diagnosis hashes a few dozen variants
+    // (and, for a legacy header, every v1 timestamp within 10 minutes), too costly to run on
+    // every failing request otherwise.
     let v1 = header.and_then(|h| SignatureHeader::parse(h).ok()).is_some_and(|h| h.scheme() == Scheme::V1);
-    if *e != VerifyError::NoMatchingSignature || !v1 {
+    if *e != VerifyError::NoMatchingSignature || !v1 || body.len() > EXPLAIN_MAX_BODY {
         return verify_error(e);
     }
     let d = core_diagnose(secrets, header, body, now);
