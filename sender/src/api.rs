@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
 use crate::dispatcher::{Dispatcher, attempt_record, body_for, outcome_label};
@@ -60,6 +61,46 @@ pub struct AppState {
     pub rotation_overlap_ms: i64,
     /// The team id put on published events without one.
     pub team_id: String,
+    /// The group-commit publisher (see [`publisher`]).
+    pub publisher: mpsc::Sender<PublishJob>,
+}
+
+/// One event waiting for the group commit, and where to report the outcome.
+pub type PublishJob = (StoredEvent, oneshot::Sender<Result<usize, String>>);
+
+/// The group-commit publisher: every event waiting is stored in one durable transaction,
+/// then each caller is answered. A failed batch is retried event by event, so one bad
+/// event cannot fail the others.
+pub async fn publisher(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mut rx: mpsc::Receiver<PublishJob>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < 512 {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let (events, replies): (Vec<StoredEvent>, Vec<_>) = jobs.into_iter().unzip();
+        let now = clock.now_ms();
+        let store2 = Arc::clone(&store);
+        let results = tokio::task::spawn_blocking(move || match store2.publish_batch(&events, now) {
+            Ok(counts) => counts.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(_) => events.iter().map(|e| store2.publish(e, now).map_err(|e| e.to_string())).collect(),
+        })
+        .await;
+        match results {
+            Ok(results) => {
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+            Err(e) => {
+                for reply in replies {
+                    let _ = reply.send(Err(e.to_string()));
+                }
+            }
+        }
+    }
 }
 
 impl core::fmt::Debug for AppState {
@@ -534,7 +575,9 @@ async fn publish(State(st): St, body: Result<Bytes, BytesRejection>) -> ApiResul
         created_at: now,
         body: event.to_json(),
     };
-    let n = db(&st, move |s| s.publish(&stored, now)).await?;
+    let (reply, answer) = oneshot::channel();
+    st.publisher.send((stored, reply)).await.map_err(|e| ApiError::internal(&e))?;
+    let n = answer.await.map_err(|e| ApiError::internal(&e))?.map_err(|e| ApiError::internal(&e))?;
     st.dispatcher.metrics.observe_publish();
     if n > 0 {
         st.dispatcher.wake.notify_one();

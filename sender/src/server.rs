@@ -206,6 +206,8 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>, lookup: Option<Loo
         wake: Arc::clone(&wake),
         metrics: Arc::new(Metrics::default()),
     });
+    let (publish_tx, publish_rx) = tokio::sync::mpsc::channel(4096);
+    tokio::spawn(crate::api::publisher(Arc::clone(&store), Arc::clone(&clock), publish_rx));
     let state = Arc::new(AppState {
         store: Arc::clone(&store),
         clock,
@@ -213,6 +215,7 @@ pub async fn start(settings: Settings, clock: Arc<dyn Clock>, lookup: Option<Loo
         api_key_digest,
         rotation_overlap_ms: i64::try_from(settings.rotation_overlap.as_millis()).unwrap_or(i64::MAX),
         team_id,
+        publisher: publish_tx,
     });
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

@@ -455,31 +455,34 @@ impl Store for SqliteStore {
         Ok(active_secrets_on(&self.conn(), webhook_id, now)?)
     }
 
-    fn publish(&self, event: &StoredEvent, now: i64) -> StoreResult<usize> {
+    fn publish_batch(&self, events: &[StoredEvent], now: i64) -> StoreResult<Vec<usize>> {
         let mut conn = self.conn();
         conn.pragma_update(None, "synchronous", "FULL")?;
         let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO events(id, type, created_at, body) VALUES (?1, ?2, ?3, ?4)",
-            params![event.id, event.event_type, event.created_at, event.body],
-        )?;
         let hooks = {
             let mut stmt = tx.prepare_cached(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE enabled = 1"))?;
             stmt.query_map([], webhook_from_row)?.collect::<Result<Vec<_>, _>>()?
         };
-        let mut n = 0;
+        let mut counts = Vec::with_capacity(events.len());
         {
+            let mut insert_event =
+                tx.prepare_cached("INSERT INTO events(id, type, created_at, body) VALUES (?1, ?2, ?3, ?4)")?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO deliveries(id, event_id, event_type, webhook_id, status, attempts, due_at, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, 'scheduled', 0, ?5, ?5, ?5)",
             )?;
-            for hook in hooks.iter().filter(|h| h.subscribes_to(&event.event_type)) {
-                insert.execute(params![crate::ids::delivery_id(), event.id, event.event_type, hook.id, now])?;
-                n += 1;
+            for event in events {
+                insert_event.execute(params![event.id, event.event_type, event.created_at, event.body])?;
+                let mut n = 0;
+                for hook in hooks.iter().filter(|h| h.subscribes_to(&event.event_type)) {
+                    insert.execute(params![crate::ids::delivery_id(), event.id, event.event_type, hook.id, now])?;
+                    n += 1;
+                }
+                counts.push(n);
             }
         }
         tx.commit()?;
-        Ok(n)
+        Ok(counts)
     }
 
     fn event_body(&self, event_id: &str) -> StoreResult<Option<String>> {

@@ -326,7 +326,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores an event and one scheduled delivery per matching enabled webhook, in one
     /// transaction. Returns the number of deliveries.
-    fn publish(&self, event: &StoredEvent, now: i64) -> StoreResult<usize>;
+    fn publish(&self, event: &StoredEvent, now: i64) -> StoreResult<usize> {
+        Ok(self.publish_batch(core::slice::from_ref(event), now)?.first().copied().unwrap_or(0))
+    }
+    /// Stores several events and their deliveries in one durable transaction (group commit);
+    /// all or nothing. Returns the number of deliveries of each.
+    fn publish_batch(&self, events: &[StoredEvent], now: i64) -> StoreResult<Vec<usize>>;
     /// The body of an event.
     fn event_body(&self, event_id: &str) -> StoreResult<Option<String>>;
 
