@@ -190,3 +190,76 @@ async fn openapi_document_matches_the_real_routes() {
     }
     s.stop().await;
 }
+
+/// The documented properties of a schema (following `allOf`).
+fn documented_keys(doc: &Value, name: &str) -> Vec<String> {
+    let schema = &doc["components"]["schemas"][name];
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |s: &Value| {
+        if let Some(props) = s["properties"].as_object() {
+            keys.extend(props.keys().cloned());
+        }
+    };
+    add(schema);
+    if let Some(parts) = schema["allOf"].as_array() {
+        for p in parts {
+            match p["$ref"].as_str() {
+                Some(r) => add(&doc["components"]["schemas"][r.rsplit('/').next().unwrap()]),
+                None => add(p),
+            }
+        }
+    }
+    keys.sort();
+    keys
+}
+
+fn keys_of(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[tokio::test]
+async fn openapi_schemas_match_the_real_responses() {
+    let rx = Receiver::start().await;
+    rx.set_default(Reply::Status(500));
+    let s = Sender::dev().await;
+    let (_, doc) = s.req_key("GET", "/openapi.json", None, None).await;
+    let body = serde_json::json!({"url": rx.url("/"), "events": ["*"]}).to_string();
+    let (_, created) = s.req("POST", "/v1/webhooks", Some(&body)).await;
+    assert_eq!(keys_of(&created), documented_keys(&doc, "WebhookWithSecret"));
+    let id = created["id"].as_str().unwrap();
+    let (_, hook) = s.req("GET", &format!("/v1/webhooks/{id}"), None).await;
+    assert_eq!(keys_of(&hook), documented_keys(&doc, "Webhook"));
+    let (_, rotated) = s.req("POST", &format!("/v1/webhooks/{id}/rotate-secret"), None).await;
+    assert_eq!(keys_of(&rotated), documented_keys(&doc, "RotatedSecret"));
+    let (_, published) = s
+        .req(
+            "POST",
+            "/v1/events",
+            Some(r#"{"type":"customer.created","data":{"customer":{"id":"c","name":"n","email":"e"}}}"#),
+        )
+        .await;
+    assert_eq!(keys_of(&published), documented_keys(&doc, "Published"));
+    wait_until("scheduled", || async { s.deliveries("?status=scheduled").await.len() == 1 }).await;
+    let (_, tested) = s.req("POST", &format!("/v1/webhooks/{id}/test"), None).await;
+    let mut send_keys = documented_keys(&doc, "SendResult");
+    send_keys.retain(|k| k != "delivery_id");
+    assert_eq!(keys_of(&tested), send_keys);
+    let (_, status) = s.req("GET", &format!("/v1/webhooks/{id}/status"), None).await;
+    assert_eq!(keys_of(&status), documented_keys(&doc, "WebhookStatus"));
+    assert_eq!(keys_of(&status["recent_failures"][0]), documented_keys(&doc, "Attempt"));
+    let did = s.deliveries("").await[0]["id"].as_str().unwrap().to_owned();
+    let (_, delivery) = s.req("GET", &format!("/v1/deliveries/{did}"), None).await;
+    assert_eq!(keys_of(&delivery), documented_keys(&doc, "Delivery"));
+    s.req("POST", &format!("/v1/webhooks/{id}/disable"), None).await;
+    let (_, replayed) = s.req("POST", &format!("/v1/deliveries/{did}/replay"), None).await;
+    assert_eq!(keys_of(&replayed), documented_keys(&doc, "SendResult"));
+    let (_, err) = s.req("GET", "/v1/webhooks/whk_missing", None).await;
+    assert_eq!(keys_of(&err), documented_keys(&doc, "Error"));
+    let code = err["error"]["code"].as_str().unwrap();
+    let codes =
+        doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"].as_array().unwrap();
+    assert!(codes.iter().any(|c| c == code));
+    s.stop().await;
+}
