@@ -486,13 +486,15 @@ mod payload {
     ///
     /// `data` stays raw JSON (unknown fields kept); [`Event::typed_data`] gives typed objects.
     /// Unknown top-level keys are kept in `extra` and serialized back.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    ///
+    /// (De)serialization is written by hand rather than derived: it is the same JSON shape,
+    /// with far less generated code, which keeps the WASM build small.
+    #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Event {
         /// `evt_…`: the idempotency key (a redelivery repeats it).
         pub id: String,
-        /// The event type.
-        #[serde(rename = "type")]
+        /// The event type (`"type"` on the wire).
         pub event_type: EventType,
         /// RFC 3339 UTC.
         pub created_at: String,
@@ -501,8 +503,42 @@ mod payload {
         /// The objects the event concerns, keyed by object name, as received.
         pub data: Map<String, Value>,
         /// Top-level keys this version does not know (and flat-payload copies), in order.
-        #[serde(flatten)]
         pub extra: Map<String, Value>,
+    }
+
+    /// Why a body is not JSON, without echoing its content.
+    fn json_error(e: &serde_json::Error) -> PayloadError {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "unexpected end of JSON",
+            serde_json::error::Category::Syntax => "invalid JSON",
+            serde_json::error::Category::Data | serde_json::error::Category::Io => "unexpected JSON",
+        };
+        PayloadError::new(alloc::format!("{what} at line {} column {}", e.line(), e.column()))
+    }
+
+    impl Serialize for Event {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            const ENVELOPE: [&str; 5] = ["id", "type", "created_at", "team_id", "data"];
+            let extra = self.extra.iter().filter(|(k, _)| !ENVELOPE.contains(&k.as_str()));
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("type", self.event_type.as_str())?;
+            map.serialize_entry("created_at", &self.created_at)?;
+            map.serialize_entry("team_id", &self.team_id)?;
+            map.serialize_entry("data", &self.data)?;
+            for (k, v) in extra {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Event {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            Self::from_value(value).map_err(|e| serde::de::Error::custom(e.message()))
+        }
     }
 
     impl Event {
@@ -531,7 +567,7 @@ mod payload {
         /// # Errors
         /// [`PayloadError`] when the body is not a JSON object with that envelope.
         pub fn from_slice(body: &[u8]) -> Result<Self, PayloadError> {
-            serde_json::from_slice(body).map_err(|e| PayloadError::new(alloc::format!("{e}")))
+            Self::from_value(serde_json::from_slice(body).map_err(|e| json_error(&e))?)
         }
 
         /// Parses an already-decoded JSON value.
@@ -539,7 +575,43 @@ mod payload {
         /// # Errors
         /// As [`Event::from_slice`].
         pub fn from_value(value: Value) -> Result<Self, PayloadError> {
-            serde_json::from_value(value).map_err(|e| PayloadError::new(alloc::format!("{e}")))
+            let Value::Object(map) = value else {
+                return Err(PayloadError::new("the body is not a JSON object"));
+            };
+            let (mut id, mut event_type, mut created_at, mut team_id, mut data) = (None, None, None, None, None);
+            let mut extra = Map::new();
+            for (key, value) in map {
+                let slot = match key.as_str() {
+                    "id" => &mut id,
+                    "type" => &mut event_type,
+                    "created_at" => &mut created_at,
+                    "team_id" => &mut team_id,
+                    "data" => {
+                        let Value::Object(objects) = value else {
+                            return Err(PayloadError::new("`data` must be an object"));
+                        };
+                        data = Some(objects);
+                        continue;
+                    }
+                    _ => {
+                        extra.insert(key, value);
+                        continue;
+                    }
+                };
+                let Value::String(text) = value else {
+                    return Err(PayloadError::new(alloc::format!("`{key}` must be a string")));
+                };
+                *slot = Some(text);
+            }
+            let missing = |field: &str| PayloadError::new(alloc::format!("missing field `{field}`"));
+            Ok(Self {
+                id: id.ok_or_else(|| missing("id"))?,
+                event_type: EventType::parse(&event_type.ok_or_else(|| missing("type"))?),
+                created_at: created_at.ok_or_else(|| missing("created_at"))?,
+                team_id: team_id.ok_or_else(|| missing("team_id"))?,
+                data: data.ok_or_else(|| missing("data"))?,
+                extra,
+            })
         }
 
         /// The family of the event's type.
@@ -666,7 +738,7 @@ mod payload {
     /// # Errors
     /// [`PayloadError`] when the body is not JSON.
     pub fn flatten_json(body: &[u8]) -> Result<String, PayloadError> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| PayloadError::new(alloc::format!("{e}")))?;
+        let value: Value = serde_json::from_slice(body).map_err(|e| json_error(&e))?;
         Ok(serde_json::to_string(&flatten(&value)).unwrap_or_default())
     }
 
