@@ -91,3 +91,45 @@ async fn client_commands_talk_to_the_api() {
     assert_eq!(rx.all()[0].header("x-event-type"), Some("ticket.resolved"));
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_reads_a_toml_config_and_refuses_unknown_keys() {
+    let dir = std::env::temp_dir().join(format!("cstar-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = dir.join("sender.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "db = {:?}\nlisten = \"127.0.0.1:{port}\"\napi_key = \"from-config\"\ndev = true\nallow_cidr = [\"10.0.0.0/8\"]\n",
+            dir.join("c.db").display().to_string()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cstar-webhooks"))
+        .args(["serve", "--log", "warn", "--config"])
+        .arg(&config)
+        .env_remove("CSTAR_API_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut status = 0;
+    for _ in 0..250 {
+        if let Ok(r) = http.get(format!("{base}/v1/webhooks")).bearer_auth("from-config").send().await {
+            status = r.status().as_u16();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, 200, "the key and address came from the config file");
+    std::fs::write(&config, "colour = \"red\"\n").unwrap();
+    let out = run(&["serve", "--config", config.to_str().unwrap()], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colour"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
