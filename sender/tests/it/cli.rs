@@ -122,7 +122,7 @@ async fn serve_reads_a_toml_config_and_refuses_unknown_keys() {
             status = r.status().as_u16();
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     child.kill().unwrap();
     child.wait().unwrap();
