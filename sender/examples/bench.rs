@@ -105,8 +105,8 @@ async fn main() {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         api_key: Some("bench".into()),
         dev: true,
-        max_in_flight: 256,
-        per_webhook: 128,
+        max_in_flight: std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()).unwrap_or(1024),
+        per_webhook: std::env::var("BENCH_PER_WEBHOOK").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
         poll_interval: Duration::from_millis(20),
         ..Settings::default()
     };
