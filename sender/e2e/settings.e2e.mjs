@@ -57,7 +57,13 @@ try {
   if (!(await page.getByRole("checkbox", { name: "gamification.level_up" }).isChecked())) fail("family checkbox did not select its events");
   await page.getByLabel("Name").fill("E2E receiver");
   await page.getByRole("button", { name: "Save" }).click();
-  const secret = (await page.locator("#secret-value").textContent({ timeout: 5000 })).trim();
+  await Promise.race([
+    page.locator("#secret-box").waitFor({ state: "visible", timeout: 10000 }),
+    page.locator("#create-msg").filter({ hasText: /./ }).waitFor({ timeout: 10000 }),
+  ]);
+  const createError = await page.locator("#create-msg").textContent();
+  if (createError) fail("create failed: " + createError);
+  const secret = (await page.locator("#secret-value").textContent()).trim();
   if (!/^whsec_[0-9A-Za-z]{32}$/.test(secret)) fail("no secret shown: " + secret);
 
   await page.getByRole("button", { name: "Manage E2E receiver" }).click();
