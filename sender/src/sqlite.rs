@@ -217,7 +217,9 @@ impl SqliteStore {
     }
 
     fn get_webhook_on(conn: &Connection, id: &str) -> rusqlite::Result<Option<Webhook>> {
-        conn.query_row(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE id = ?1"), [id], webhook_from_row).optional()
+        conn.prepare_cached(&format!("SELECT {WEBHOOK_COLS} FROM webhooks WHERE id = ?1"))?
+            .query_row([id], webhook_from_row)
+            .optional()
     }
 
     fn claim_due_on(
@@ -231,19 +233,35 @@ impl SqliteStore {
         let ids = pick_due(&tx, now, limit, per_webhook)?;
         let mut out = Vec::with_capacity(ids.len());
         let mut secrets_cache: Vec<(String, Vec<Secret>)> = Vec::new();
+        let mut hooks_cache: Vec<(String, Option<Webhook>)> = Vec::new();
+        let mut body_cache: Option<(String, Option<String>)> = None;
         for id in ids {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE deliveries SET status = 'in_flight', lease_until = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, lease_until, now],
-            )?;
-            let delivery = tx.query_row(
-                &format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id = ?1"),
-                [&id],
-                delivery_from_row,
-            )?;
-            let webhook = Self::get_webhook_on(&tx, &delivery.webhook_id)?;
-            let body: Option<String> =
-                tx.query_row("SELECT body FROM events WHERE id = ?1", [&delivery.event_id], |r| r.get(0)).optional()?;
+            )?
+            .execute(params![id, lease_until, now])?;
+            let delivery = tx
+                .prepare_cached(&format!("SELECT {DELIVERY_COLS} FROM deliveries WHERE id = ?1"))?
+                .query_row([&id], delivery_from_row)?;
+            let webhook = match hooks_cache.iter().find(|(h, _)| *h == delivery.webhook_id) {
+                Some((_, w)) => w.clone(),
+                None => {
+                    let w = Self::get_webhook_on(&tx, &delivery.webhook_id)?;
+                    hooks_cache.push((delivery.webhook_id.clone(), w.clone()));
+                    w
+                }
+            };
+            let body = match &body_cache {
+                Some((event, body)) if *event == delivery.event_id => body.clone(),
+                _ => {
+                    let body: Option<String> = tx
+                        .prepare_cached("SELECT body FROM events WHERE id = ?1")?
+                        .query_row([&delivery.event_id], |r| r.get(0))
+                        .optional()?;
+                    body_cache = Some((delivery.event_id.clone(), body.clone()));
+                    body
+                }
+            };
             match (webhook, body) {
                 (Some(webhook), Some(body)) if webhook.enabled => {
                     let secrets = match secrets_cache.iter().find(|(id, _)| *id == webhook.id) {
