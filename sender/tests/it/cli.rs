@@ -133,3 +133,39 @@ async fn serve_reads_a_toml_config_and_refuses_unknown_keys() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("colour"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_verifies_deliveries() {
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cstar-webhooks"))
+        .args(["listen", "--secret", secret, "--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("CSTAR_WEBHOOK_SECRET")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let body = cstar_webhooks::sample_event(&cstar_webhooks::EventType::TicketCreated).unwrap().to_json();
+    let now = cstar_webhooks_sender::clock::Clock::now_s(&cstar_webhooks_sender::clock::SystemClock);
+    let good = cstar_webhooks::sign(&[secret.into()], now, body.as_bytes());
+    let bad = cstar_webhooks::sign(&["whsec_wrong".into()], now, body.as_bytes());
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/hook");
+    let mut statuses = Vec::new();
+    for sig in [good, bad] {
+        let mut status = 0;
+        for _ in 0..250 {
+            match http.post(&url).header("x-signature", &sig).body(body.clone()).send().await {
+                Ok(r) => {
+                    status = r.status().as_u16();
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        statuses.push(status);
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(statuses, [200, 400]);
+}
