@@ -328,6 +328,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let settings = settings_from(args)?;
     let db = settings.db.clone().unwrap_or_default();
     let dev = settings.dev;
+    let api_key_given = settings.api_key.as_deref().is_some_and(|k| !k.trim().is_empty());
     let running = start(settings, Arc::new(SystemClock), None).await?;
     let base = format!("http://{}", running.addr);
     println!("cStar webhooks sender on {base}");
@@ -338,8 +339,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if dev {
         println!("  DEV MODE: http:// and loopback webhook URLs are allowed");
     }
-    if let Some(key) = &running.generated_api_key {
-        println!("  API key (shown once, stored hashed; pass --api-key to choose one): {key}");
+    match &running.generated_api_key {
+        Some(key) => println!("  API key (shown once, stored hashed; pass --api-key to choose one): {key}"),
+        None if api_key_given => println!("  API key: the one given with --api-key / CSTAR_API_KEY / the config file"),
+        None => println!("  API key: the one printed at first start (lost it? restart with --api-key NEW_KEY)"),
     }
     let stop = running.shutdown_handle();
     tokio::spawn(async move {
