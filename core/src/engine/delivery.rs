@@ -319,14 +319,6 @@ impl Delivery {
         Self { state: DeliveryState::Scheduled { attempt: 1, due_at }, kind, jitter_seed, attempts: Vec::new() }
     }
 
-    /// A delivery restored in `state` from storage (a durable sender keeps the state in
-    /// its database and rebuilds the machine for each transition). The attempt history is
-    /// not restored: [`Delivery::attempts`] starts empty.
-    #[must_use]
-    pub const fn resume(kind: DeliveryKind, state: DeliveryState, jitter_seed: u64) -> Self {
-        Self { state, kind, jitter_seed, attempts: Vec::new() }
-    }
-
     /// Rebuilds a delivery from stored parts (a sender that persists deliveries keeps the
     /// state, the kind, the jitter seed and the attempt records, and restores them here).
     #[must_use]
