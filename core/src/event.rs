@@ -5,8 +5,11 @@
 //! know parses as an `Unknown(…)` variant that keeps the text, unknown fields are ignored by
 //! the typed views and kept in the raw JSON.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
+use crate::error::PayloadError;
+use crate::json::{self, Json};
 use crate::random::{RandomSource, push_base62};
 
 /// Declares a string-valued enum with an `Unknown(String)` catch-all.
@@ -248,6 +251,243 @@ pub fn new_webhook_id(rng: &mut impl RandomSource) -> String {
     id
 }
 
+/// The team id used by samples (the guide's example team).
+pub const SAMPLE_TEAM_ID: &str = "ffce2c0d-a0c8-4285-a55f-c674f191feb0";
+
+/// The sample `data` of each family, with realistic values.
+fn sample_data(event_type: &EventType) -> Option<&'static str> {
+    Some(match event_type {
+        EventType::TicketCreated => concat!(
+            r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"new","priority":"normal","channel":"widget","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","created_at":"2026-03-30T10:30:00Z"},"customer":"#,
+            r#"{"id":"cus_01H8X9YZ7E0J3K4M5N6Q","name":"Casey Patel","email":"casey@example.com"}}"#
+        ),
+        EventType::TicketUpdated => {
+            r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"open","priority":"high","channel":"widget","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T10:42:00Z"}}"#
+        }
+        EventType::TicketAssigned => {
+            r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"open","priority":"normal","channel":"email","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","assignee_id":"agt_7Hq2LmN4pR8s","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T10:35:00Z"}}"#
+        }
+        EventType::TicketResolved => {
+            r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"resolved","priority":"normal","channel":"chat","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","assignee_id":"agt_7Hq2LmN4pR8s","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T11:05:00Z"}}"#
+        }
+        EventType::TicketDeleted => {
+            r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"closed","priority":"low","channel":"api","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T12:00:00Z"}}"#
+        }
+        EventType::CustomerCreated | EventType::CustomerUpdated | EventType::CustomerDeleted => {
+            r#"{"customer":{"id":"cus_01H8X9YZ7E0J3K4M5N6Q","name":"Casey Patel","email":"casey@example.com","created_at":"2026-03-02T09:15:00Z"}}"#
+        }
+        EventType::ArticlePublished => {
+            r#"{"article":{"id":"art_Zx81Qw3Er5Ty","title":"How to reset your password","slug":"reset-password","status":"published","author_id":"agt_7Hq2LmN4pR8s","url":"https://help.example.com/articles/reset-password","published_at":"2026-03-30T10:30:00Z"}}"#
+        }
+        EventType::ArticleUpdated => {
+            r#"{"article":{"id":"art_Zx81Qw3Er5Ty","title":"How to reset your password (2026)","slug":"reset-password","status":"published","author_id":"agt_7Hq2LmN4pR8s","url":"https://help.example.com/articles/reset-password","published_at":"2026-03-30T10:30:00Z"}}"#
+        }
+        EventType::ArticleArchived => {
+            r#"{"article":{"id":"art_Zx81Qw3Er5Ty","title":"How to reset your password","slug":"reset-password","status":"archived","author_id":"agt_7Hq2LmN4pR8s"}}"#
+        }
+        EventType::BossDefeated => concat!(
+            r#"{"boss":{"id":"bos_Q4w5E6r7T8y9","name":"The Backlog Hydra","level":12,"hp":0,"defeated_at":"2026-03-30T10:30:00Z"},"agent":"#,
+            r#"{"id":"agt_7Hq2LmN4pR8s","name":"Robin Okafor"}}"#
+        ),
+        EventType::BadgeEarned => concat!(
+            r#"{"badge":{"id":"bdg_K2j3H4g5F6d7","name":"First Responder","earned_at":"2026-03-30T10:30:00Z"},"agent":"#,
+            r#"{"id":"agt_7Hq2LmN4pR8s","name":"Robin Okafor"}}"#
+        ),
+        EventType::LevelUp => concat!(
+            r#"{"level":{"previous":4,"current":5,"xp":5250},"agent":"#,
+            r#"{"id":"agt_7Hq2LmN4pR8s","name":"Robin Okafor"}}"#
+        ),
+        EventType::Unknown(_) => return None,
+    })
+}
+
+/// The sample event of a catalog type as compact JSON text, without serde: the same text as
+/// `sample_event(t).to_json()`. `None` for a type outside the catalog.
+#[must_use]
+pub fn sample_event_json(event_type: &EventType) -> Option<String> {
+    let data = sample_data(event_type)?;
+    let mut id = String::from("evt_test_");
+    id.extend(event_type.as_str().chars().map(|c| if c == '.' { '_' } else { c }));
+    id.push_str("_sample0000000000");
+    let mut out = String::with_capacity(data.len() + 200);
+    let fields = [
+        ("id", id.as_str()),
+        ("type", event_type.as_str()),
+        ("created_at", SAMPLE_CREATED_AT),
+        ("team_id", SAMPLE_TEAM_ID),
+    ];
+    out.push('{');
+    for (key, value) in fields {
+        json::write_str(&mut out, key);
+        out.push(':');
+        json::write_str(&mut out, value);
+        out.push(',');
+    }
+    out.push_str("\"data\":");
+    out.push_str(data);
+    out.push('}');
+    Some(out)
+}
+
+/// The creation time of every sample event.
+const SAMPLE_CREATED_AT: &str = "2026-03-30T10:30:00Z";
+
+/// The five envelope keys, in wire order.
+const ENVELOPE: [&str; 5] = ["id", "type", "created_at", "team_id", "data"];
+
+/// The event envelope parsed without serde (the [`json`] module): what a binding without
+/// `serde` (the WASM build) uses. The same rules and errors as `Event::from_slice`: the
+/// body is one JSON object, `id`, `type`, `created_at` and `team_id` are strings, `data` is
+/// an object; unknown top-level keys are kept in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EventEnvelope {
+    /// `evt_…`
+    pub id: String,
+    /// The event type.
+    pub event_type: EventType,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// The cStar team's UUID.
+    pub team_id: String,
+    /// The objects the event concerns, keyed by object name, as received.
+    pub data: Vec<(String, Json)>,
+    /// Top-level keys outside the envelope, in order.
+    pub extra: Vec<(String, Json)>,
+}
+
+impl EventEnvelope {
+    /// Parses a body.
+    ///
+    /// # Errors
+    /// [`PayloadError`] when the body is not a JSON object with the envelope.
+    pub fn from_slice(body: &[u8]) -> Result<Self, PayloadError> {
+        Self::from_json(Json::parse(body).map_err(|e| PayloadError::new(e.to_string()))?)
+    }
+
+    /// Checks the envelope of a parsed value.
+    ///
+    /// # Errors
+    /// As [`EventEnvelope::from_slice`].
+    pub fn from_json(value: Json) -> Result<Self, PayloadError> {
+        let Json::Object(members) = value else {
+            return Err(PayloadError::new("the body is not a JSON object"));
+        };
+        let (mut id, mut event_type, mut created_at, mut team_id, mut data) = (None, None, None, None, None);
+        let mut extra = Vec::new();
+        for (key, value) in members {
+            let slot = match key.as_str() {
+                "id" => &mut id,
+                "type" => &mut event_type,
+                "created_at" => &mut created_at,
+                "team_id" => &mut team_id,
+                "data" => {
+                    let Json::Object(objects) = value else {
+                        return Err(PayloadError::new("`data` must be an object"));
+                    };
+                    data = Some(objects);
+                    continue;
+                }
+                _ => {
+                    extra.push((key, value));
+                    continue;
+                }
+            };
+            let Json::String(text) = value else {
+                return Err(PayloadError::new(alloc::format!("`{key}` must be a string")));
+            };
+            *slot = Some(text);
+        }
+        let missing = |field: &str| PayloadError::new(alloc::format!("missing field `{field}`"));
+        Ok(Self {
+            id: id.ok_or_else(|| missing("id"))?,
+            event_type: EventType::parse(&event_type.ok_or_else(|| missing("type"))?),
+            created_at: created_at.ok_or_else(|| missing("created_at"))?,
+            team_id: team_id.ok_or_else(|| missing("team_id"))?,
+            data: data.ok_or_else(|| missing("data"))?,
+            extra,
+        })
+    }
+
+    /// The compact JSON body: envelope keys first, then the extra keys in order (the same
+    /// text as `Event::to_json`).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        out.push('{');
+        let fields = [
+            ("id", self.id.as_str()),
+            ("type", self.event_type.as_str()),
+            ("created_at", self.created_at.as_str()),
+            ("team_id", self.team_id.as_str()),
+        ];
+        for (key, value) in fields {
+            json::write_str(&mut out, key);
+            out.push(':');
+            json::write_str(&mut out, value);
+            out.push(',');
+        }
+        out.push_str("\"data\":");
+        json::write_members(&mut out, self.data.iter().map(|(k, v)| (k.as_str(), v)));
+        for (k, v) in self.extra.iter().filter(|(k, _)| !ENVELOPE.contains(&k.as_str())) {
+            out.push(',');
+            json::write_str(&mut out, k);
+            out.push(':');
+            v.write(&mut out);
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// The flat-payload transform (SPEC §2) over a raw JSON body, returning compact JSON: the
+/// payload plus root-level copies of every scalar field of every object under `data`, as
+/// `object_field` (nested objects recursively with `_`; arrays and nulls not copied).
+///
+/// Existing top-level keys come first and are never replaced: a clashing copy is dropped,
+/// and between two clashing copies the first wins. Flattening a flat payload is a no-op.
+/// A value that is not an object is returned unchanged. Number literals are kept verbatim.
+///
+/// # Errors
+/// [`PayloadError`] when the body is not JSON.
+pub fn flatten_json(body: &[u8]) -> Result<String, PayloadError> {
+    let value = Json::parse(body).map_err(|e| PayloadError::new(e.to_string()))?;
+    let Json::Object(root) = value else {
+        return Ok(value.to_json());
+    };
+    let mut out = root.clone();
+    if let Some(Json::Object(data)) = root.iter().find(|(k, _)| k == "data").map(|(_, v)| v) {
+        let mut key = String::new();
+        for (name, object) in data {
+            if let Json::Object(fields) = object {
+                key.clear();
+                key.push_str(name);
+                flatten_into(&mut out, &mut key, fields);
+            }
+        }
+    }
+    Ok(Json::Object(out).to_json())
+}
+
+fn flatten_into(out: &mut Vec<(String, Json)>, key: &mut String, fields: &[(String, Json)]) {
+    let base = key.len();
+    for (field, value) in fields {
+        key.truncate(base);
+        key.push('_');
+        key.push_str(field);
+        match value {
+            Json::Object(inner) => flatten_into(out, key, inner),
+            Json::Null | Json::Array(_) => {}
+            scalar => {
+                if !out.iter().any(|(k, _)| k == key) {
+                    out.push((key.clone(), scalar.clone()));
+                }
+            }
+        }
+    }
+    key.truncate(base);
+}
+
 #[cfg(feature = "serde")]
 pub use payload::*;
 
@@ -260,7 +500,7 @@ mod payload {
     use serde::{Deserialize, Serialize};
     use serde_json::{Map, Value};
 
-    use super::{EventType, Family};
+    use super::{EventType, Family, SAMPLE_CREATED_AT, SAMPLE_TEAM_ID, sample_data};
     use crate::error::PayloadError;
 
     string_enum! {
@@ -733,65 +973,6 @@ mod payload {
         key.truncate(base);
     }
 
-    /// [`flatten`] over a raw JSON body, returning compact JSON.
-    ///
-    /// # Errors
-    /// [`PayloadError`] when the body is not JSON.
-    pub fn flatten_json(body: &[u8]) -> Result<String, PayloadError> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-        Ok(serde_json::to_string(&flatten(&value)).unwrap_or_default())
-    }
-
-    /// The team id used by samples (the guide's example team).
-    pub const SAMPLE_TEAM_ID: &str = "ffce2c0d-a0c8-4285-a55f-c674f191feb0";
-
-    /// The sample `data` of each family, with realistic values.
-    fn sample_data(event_type: &EventType) -> Option<&'static str> {
-        Some(match event_type {
-            EventType::TicketCreated => concat!(
-                r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"new","priority":"normal","channel":"widget","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","created_at":"2026-03-30T10:30:00Z"},"customer":"#,
-                r#"{"id":"cus_01H8X9YZ7E0J3K4M5N6Q","name":"Casey Patel","email":"casey@example.com"}}"#
-            ),
-            EventType::TicketUpdated => {
-                r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"open","priority":"high","channel":"widget","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T10:42:00Z"}}"#
-            }
-            EventType::TicketAssigned => {
-                r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"open","priority":"normal","channel":"email","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","assignee_id":"agt_7Hq2LmN4pR8s","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T10:35:00Z"}}"#
-            }
-            EventType::TicketResolved => {
-                r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"resolved","priority":"normal","channel":"chat","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","assignee_id":"agt_7Hq2LmN4pR8s","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T11:05:00Z"}}"#
-            }
-            EventType::TicketDeleted => {
-                r#"{"ticket":{"id":"tkt_a1B2c3D4e5F6","prefixed_id":"CST-1024","title":"Cannot reset password","status":"closed","priority":"low","channel":"api","customer_id":"cus_01H8X9YZ7E0J3K4M5N6Q","created_at":"2026-03-30T10:30:00Z","updated_at":"2026-03-30T12:00:00Z"}}"#
-            }
-            EventType::CustomerCreated | EventType::CustomerUpdated | EventType::CustomerDeleted => {
-                r#"{"customer":{"id":"cus_01H8X9YZ7E0J3K4M5N6Q","name":"Casey Patel","email":"casey@example.com","created_at":"2026-03-02T09:15:00Z"}}"#
-            }
-            EventType::ArticlePublished => {
-                r#"{"article":{"id":"art_Zx81Qw3Er5Ty","title":"How to reset your password","slug":"reset-password","status":"published","author_id":"agt_7Hq2LmN4pR8s","url":"https://help.example.com/articles/reset-password","published_at":"2026-03-30T10:30:00Z"}}"#
-            }
-            EventType::ArticleUpdated => {
-                r#"{"article":{"id":"art_Zx81Qw3Er5Ty","title":"How to reset your password (2026)","slug":"reset-password","status":"published","author_id":"agt_7Hq2LmN4pR8s","url":"https://help.example.com/articles/reset-password","published_at":"2026-03-30T10:30:00Z"}}"#
-            }
-            EventType::ArticleArchived => {
-                r#"{"article":{"id":"art_Zx81Qw3Er5Ty","title":"How to reset your password","slug":"reset-password","status":"archived","author_id":"agt_7Hq2LmN4pR8s"}}"#
-            }
-            EventType::BossDefeated => concat!(
-                r#"{"boss":{"id":"bos_Q4w5E6r7T8y9","name":"The Backlog Hydra","level":12,"hp":0,"defeated_at":"2026-03-30T10:30:00Z"},"agent":"#,
-                r#"{"id":"agt_7Hq2LmN4pR8s","name":"Robin Okafor"}}"#
-            ),
-            EventType::BadgeEarned => concat!(
-                r#"{"badge":{"id":"bdg_K2j3H4g5F6d7","name":"First Responder","earned_at":"2026-03-30T10:30:00Z"},"agent":"#,
-                r#"{"id":"agt_7Hq2LmN4pR8s","name":"Robin Okafor"}}"#
-            ),
-            EventType::LevelUp => concat!(
-                r#"{"level":{"previous":4,"current":5,"xp":5250},"agent":"#,
-                r#"{"id":"agt_7Hq2LmN4pR8s","name":"Robin Okafor"}}"#
-            ),
-            EventType::Unknown(_) => return None,
-        })
-    }
-
     /// A realistic sample event of a catalog type (the Test button and REST Hooks samples
     /// use it). Its id is `evt_test_<type>_sample0000000000` and its time
     /// `2026-03-30T10:30:00Z`. `None` for a type outside the catalog.
@@ -801,7 +982,7 @@ mod payload {
         let mut id = String::from("evt_test_");
         id.extend(event_type.as_str().chars().map(|c| if c == '.' { '_' } else { c }));
         id.push_str("_sample0000000000");
-        Some(Event::new(id, event_type.clone(), "2026-03-30T10:30:00Z", SAMPLE_TEAM_ID, data))
+        Some(Event::new(id, event_type.clone(), SAMPLE_CREATED_AT, SAMPLE_TEAM_ID, data))
     }
 
     /// Every catalog type's sample, in catalog order.

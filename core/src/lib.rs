@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod headers;
+pub mod json;
 pub mod random;
 pub mod retry;
 pub mod signature;
@@ -24,8 +25,10 @@ pub use engine::{
 };
 pub use error::{PayloadError, VerifyError};
 #[cfg(feature = "serde")]
-pub use event::{Event, EventData, flatten, flatten_json, sample_event, sample_events};
-pub use event::{EventType, Family, new_event_id, new_test_event_id, new_webhook_id};
+pub use event::{Event, EventData, flatten, sample_event, sample_events};
+pub use event::{
+    EventEnvelope, EventType, Family, flatten_json, new_event_id, new_test_event_id, new_webhook_id, sample_event_json,
+};
 pub use headers::{DeliveryInfo, WebhookHeaders, delivery_headers};
 pub use random::RandomSource;
 pub use retry::{

@@ -4,48 +4,135 @@
 //! and every function answers with one JSON text that the package's JavaScript face
 //! (`packages/npm-wasm/src/api.js`) parses: a result, or `{"error": code, "message": text}`
 //! where `code` is the core's stable `code()` string. Answering with JSON rather than
-//! building JavaScript objects from Rust keeps the `.wasm` small (the JSON printer is linked
-//! anyway) and the boundary one call wide. Numbers that are unix seconds travel as `i64`
+//! building JavaScript objects from Rust keeps the `.wasm` small and the boundary one call
+//! wide. No serde: the core's dependency-free [`cstar_webhooks::json`] module parses bodies
+//! (number literals kept verbatim, no float code) and escapes the strings of every answer. Numbers that are unix seconds travel as `i64`
 //! (JavaScript `BigInt`); the JavaScript face checks that they are safe integers first.
 
+// On wasm32 the binding is `no_std` with an abort panic handler: the core never panics on
+// any input, and a panic handler that ignores its message keeps panic formatting (and the
+// source paths of panic locations) out of the `.wasm`. Elsewhere (host `cargo check`) std.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 // wasm-bindgen passes optional strings and string lists in as owned values only.
 #![allow(clippy::needless_pass_by_value)]
 
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use cstar_webhooks::json::write_str;
 use cstar_webhooks::{
-    Cause, DEFAULT_TOLERANCE_SECS, DeliveryInfo, Event, EventType, RetrySchedule, Scheme, Secret, SignatureHeader,
-    Verified, Verifier, VerifyError, WebhookHeaders, delivery_headers, diagnose as core_diagnose, flatten_json,
-    sample_event, sign as core_sign, sign_legacy as core_sign_legacy,
+    Cause, DEFAULT_TOLERANCE_SECS, DeliveryInfo, EventEnvelope, EventType, RetrySchedule, Scheme, Secret,
+    SignatureHeader, Verified, Verifier, VerifyError, WebhookHeaders, delivery_headers, diagnose as core_diagnose,
+    flatten_json, sample_event_json, sign as core_sign, sign_legacy as core_sign_legacy,
 };
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-fn json(value: &impl Serialize) -> String {
-    // Serializing these plain structs to a String cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
+extern crate alloc;
+
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
 }
 
-#[derive(Serialize)]
-struct ErrorJs<'a> {
-    error: &'static str,
-    message: &'a str,
+/// A value for the module's single thread (wasm32 without the `atomics` feature has no
+/// threads: the JS glue calls every export from the one thread that instantiated it).
+struct OneThread<T>(T);
+
+// SAFETY: see above: there is no second thread that could share the value.
+unsafe impl<T> Sync for OneThread<T> {}
+
+impl<T> OneThread<T> {
+    /// Runs `f` on the value (the shape of `LocalKey::with`).
+    fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        f(&self.0)
+    }
+}
+
+// SAFETY: the module is single-threaded: wasm-bindgen's JS glue calls it from one thread
+// and this crate is built without the `atomics` target feature (no shared memory).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+/// A JSON object written by hand (keys are literals, values escaped by the core's printer).
+struct Obj(String);
+
+impl Obj {
+    fn new() -> Self {
+        Self(String::from("{"))
+    }
+
+    fn key(&mut self, key: &str) -> &mut String {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        write_str(&mut self.0, key);
+        self.0.push(':');
+        &mut self.0
+    }
+
+    fn str(mut self, key: &str, value: &str) -> Self {
+        write_str(self.key(key), value);
+        self
+    }
+
+    fn opt_str(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    fn raw(mut self, key: &str, text: &str) -> Self {
+        self.key(key).push_str(text);
+        self
+    }
+
+    fn num(self, key: &str, value: impl ToString) -> Self {
+        self.raw(key, &value.to_string())
+    }
+
+    fn end(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// `[item, ...]` from already-written JSON items.
+fn array(items: impl Iterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&item);
+    }
+    out.push(']');
+    out
+}
+
+fn strings(items: &[&str]) -> String {
+    array(items.iter().map(|s| {
+        let mut out = String::new();
+        write_str(&mut out, s);
+        out
+    }))
+}
+
+fn error_answer(code: &str, message: &str) -> String {
+    Obj::new().str("error", code).str("message", message).end()
 }
 
 fn error_json(e: &VerifyError) -> String {
-    json(&ErrorJs { error: e.code(), message: &e.to_string() })
+    error_answer(e.code(), &e.to_string())
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct VerifiedJs {
-    scheme: &'static str,
-    timestamp: Option<i64>,
-    secret_index: usize,
-}
-
-impl From<Verified> for VerifiedJs {
-    fn from(v: Verified) -> Self {
-        Self { scheme: v.scheme.as_str(), timestamp: v.timestamp, secret_index: v.secret_index }
-    }
+/// `{"scheme","timestamp","secretIndex"}`.
+fn verified_json(v: &Verified) -> String {
+    let timestamp = v.timestamp.map_or_else(|| String::from("null"), |t| t.to_string());
+    Obj::new().str("scheme", v.scheme.as_str()).raw("timestamp", &timestamp).num("secretIndex", v.secret_index).end()
 }
 
 fn secrets(list: Vec<String>) -> Vec<Secret> {
@@ -61,14 +148,11 @@ fn verifier(list: Vec<String>, max_age: u64, max_future: u64, allow_legacy: bool
 #[wasm_bindgen]
 #[must_use]
 pub fn codes() -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Codes {
-        codes: &'static [&'static str],
-        causes: &'static [&'static str],
-        default_tolerance: u64,
-    }
-    json(&Codes { codes: &VerifyError::CODES, causes: &Cause::CODES, default_tolerance: DEFAULT_TOLERANCE_SECS })
+    Obj::new()
+        .raw("codes", &strings(&VerifyError::CODES))
+        .raw("causes", &strings(&Cause::CODES))
+        .num("defaultTolerance", DEFAULT_TOLERANCE_SECS)
+        .end()
 }
 
 /// On `no_matching_signature` with a v1 header, names what the core's diagnosis finds (a
@@ -82,11 +166,15 @@ fn explained(e: &VerifyError, secrets: &[Secret], header: Option<&str>, body: &[
         return error_json(e);
     }
     let d = core_diagnose(secrets, header, body, now);
-    let hints: Vec<String> = d.causes.iter().filter(|c| **c != Cause::WrongSecret).map(Cause::explain).collect();
-    if hints.is_empty() {
+    let mut message = String::from(e.code());
+    for (i, cause) in d.causes.iter().filter(|c| **c != Cause::WrongSecret).enumerate() {
+        message.push_str(if i == 0 { ": " } else { "; " });
+        message.push_str(&cause.explain());
+    }
+    if message.len() == e.code().len() {
         return error_json(e);
     }
-    json(&ErrorJs { error: e.code(), message: &format!("{}: {}", e.code(), hints.join("; ")) })
+    error_answer(e.code(), &message)
 }
 
 /// Verifies, and on failure answers with the error (explained when `explain` is set).
@@ -124,18 +212,13 @@ fn check(
 /// The secrets and options of a verifier, and the verifier built from them.
 type CachedVerifier = ((Vec<String>, u64, u64, bool), Verifier);
 
-thread_local! {
-    /// The last verifier: a receiver verifies every request with the same secrets, and
-    /// building a verifier costs two SHA-256 blocks per secret (the HMAC key schedule).
-    static CACHED: core::cell::RefCell<Option<CachedVerifier>> = const { core::cell::RefCell::new(None) };
-}
-
-thread_local! {
-    /// The signed timestamp of the last successful [`verify`] (`NaN` for legacy).
-    static LAST_TIMESTAMP: core::cell::Cell<f64> = const { core::cell::Cell::new(f64::NAN) };
-    /// The error answer of the last failed [`verify`].
-    static LAST_ERROR: core::cell::RefCell<String> = const { core::cell::RefCell::new(String::new()) };
-}
+/// The last verifier: a receiver verifies every request with the same secrets, and
+/// building a verifier costs two SHA-256 blocks per secret (the HMAC key schedule).
+static CACHED: OneThread<core::cell::RefCell<Option<CachedVerifier>>> = OneThread(core::cell::RefCell::new(None));
+/// The signed timestamp of the last successful [`verify`] (`NaN` for legacy).
+static LAST_TIMESTAMP: OneThread<core::cell::Cell<f64>> = OneThread(core::cell::Cell::new(f64::NAN));
+/// The error answer of the last failed [`verify`].
+static LAST_ERROR: OneThread<core::cell::RefCell<String>> = OneThread(core::cell::RefCell::new(String::new()));
 
 /// Verifies `header` over the raw `body` with `secrets` at `now` (unix seconds).
 ///
@@ -210,34 +293,29 @@ pub fn construct_event(
 #[wasm_bindgen(js_name = parseEvent)]
 #[must_use]
 pub fn parse_event(body: &[u8]) -> String {
-    match Event::from_slice(body) {
-        Ok(event) => event_json(&event),
+    match EventEnvelope::from_slice(body) {
+        Ok(event) => event_json(&event.to_json()),
         Err(e) => error_json(&e.into()),
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TypeInfo<'a> {
-    #[serde(rename = "type")]
-    event_type: &'a str,
-    family: &'static str,
-    label: &'static str,
-    known: bool,
-}
-
-fn type_info(t: &EventType) -> TypeInfo<'_> {
+/// `{"type","family","label","known"}`.
+fn type_info(t: &EventType) -> String {
     let family = t.family();
-    TypeInfo { event_type: t.as_str(), family: family.as_str(), label: family.label(), known: t.is_known() }
+    Obj::new()
+        .str("type", t.as_str())
+        .str("family", family.as_str())
+        .str("label", family.label())
+        .raw("known", if t.is_known() { "true" } else { "false" })
+        .end()
 }
 
 /// `{"event": <the event JSON: envelope keys first, unknown keys kept>}` (wrapped, so that an
 /// event's own top-level keys can never look like an error answer).
-fn event_json(event: &Event) -> String {
-    let text = event.to_json();
+fn event_json(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 10);
     out.push_str("{\"event\":");
-    out.push_str(&text);
+    out.push_str(text);
     out.push('}');
     out
 }
@@ -246,14 +324,14 @@ fn event_json(event: &Event) -> String {
 #[wasm_bindgen(js_name = eventTypeInfo)]
 #[must_use]
 pub fn event_type_info(event_type: &str) -> String {
-    json(&type_info(&EventType::parse(event_type)))
+    type_info(&EventType::parse(event_type))
 }
 
 /// The catalog: every known event type in catalog order, as `{"type","family","label","known"}`.
 #[wasm_bindgen]
 #[must_use]
 pub fn catalog() -> String {
-    json(&EventType::KNOWN.iter().map(type_info).collect::<Vec<_>>())
+    array(EventType::KNOWN.iter().map(type_info))
 }
 
 /// Signs `body` at `timestamp` (unix seconds) with every secret: the `X-Signature` value.
@@ -284,7 +362,7 @@ pub fn delivery_headers_js(
     attempt: u32,
     timestamp: i64,
 ) -> String {
-    let parsed = || Event::from_slice(body).ok();
+    let parsed = || EventEnvelope::from_slice(body).ok();
     let event_id = event_id.or_else(|| parsed().map(|e| e.id)).unwrap_or_default();
     let event_type = event_type.or_else(|| parsed().map(|e| String::from(e.event_type.as_str()))).unwrap_or_default();
     let webhook_id = webhook_id.unwrap_or_else(|| String::from("whk_test"));
@@ -295,7 +373,8 @@ pub fn delivery_headers_js(
         attempt,
         send_time: timestamp,
     };
-    json(&delivery_headers(&info, &self::secrets(secrets), body))
+    let headers = delivery_headers(&info, &self::secrets(secrets), body);
+    array(headers.iter().map(|(name, value)| strings(&[name, value.as_str()])))
 }
 
 /// Finds the cStar headers among the `(names[i], values[i])` pairs (any case; the first
@@ -303,33 +382,20 @@ pub fn delivery_headers_js(
 #[wasm_bindgen(js_name = parseHeaders)]
 #[must_use]
 pub fn parse_headers(names: Vec<String>, values: Vec<String>) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct HeadersJs<'a> {
-        signature: Option<&'a str>,
-        webhook_id: Option<&'a str>,
-        event_type: Option<&'a str>,
-        event_id: Option<&'a str>,
-        timestamp: Option<&'a str>,
-        delivery_attempt: Option<&'a str>,
-        user_agent: Option<&'a str>,
-        content_type: Option<&'a str>,
-        attempt: Option<u32>,
-        timestamp_unix: Option<i64>,
-    }
     let h = WebhookHeaders::from_pairs(names.iter().zip(values.iter()));
-    json(&HeadersJs {
-        signature: h.signature.as_deref(),
-        webhook_id: h.webhook_id.as_deref(),
-        event_type: h.event_type.as_deref(),
-        event_id: h.event_id.as_deref(),
-        timestamp: h.timestamp.as_deref(),
-        delivery_attempt: h.delivery_attempt.as_deref(),
-        user_agent: h.user_agent.as_deref(),
-        content_type: h.content_type.as_deref(),
-        attempt: h.attempt(),
-        timestamp_unix: h.timestamp_unix(),
-    })
+    let opt_num = |n: Option<String>| n.unwrap_or_else(|| String::from("null"));
+    Obj::new()
+        .opt_str("signature", h.signature.as_deref())
+        .opt_str("webhookId", h.webhook_id.as_deref())
+        .opt_str("eventType", h.event_type.as_deref())
+        .opt_str("eventId", h.event_id.as_deref())
+        .opt_str("timestamp", h.timestamp.as_deref())
+        .opt_str("deliveryAttempt", h.delivery_attempt.as_deref())
+        .opt_str("userAgent", h.user_agent.as_deref())
+        .opt_str("contentType", h.content_type.as_deref())
+        .raw("attempt", &opt_num(h.attempt().map(|n| n.to_string())))
+        .raw("timestampUnix", &opt_num(h.timestamp_unix().map(|n| n.to_string())))
+        .end()
 }
 
 /// Why a failing input fails (a default verifier: 300 s, legacy allowed):
@@ -337,41 +403,21 @@ pub fn parse_headers(names: Vec<String>, values: Vec<String>) -> String {
 #[wasm_bindgen]
 #[must_use]
 pub fn diagnose(body: &[u8], header: Option<String>, secrets: Vec<String>, now: i64) -> String {
-    #[derive(Serialize)]
-    struct CauseJs {
-        code: &'static str,
-        explanation: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        seconds: Option<i64>,
-    }
-    #[derive(Serialize)]
-    struct DiagnosisJs {
-        ok: bool,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        code: Option<&'static str>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        message: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        verified: Option<VerifiedJs>,
-        causes: Vec<CauseJs>,
-    }
     let d = core_diagnose(&self::secrets(secrets), header.as_deref(), body, now);
-    let causes = d
-        .causes
-        .iter()
-        .map(|c| CauseJs {
-            code: c.code(),
-            explanation: c.explain(),
-            seconds: match c {
-                Cause::ClockSkew { seconds } => Some(*seconds),
-                _ => None,
-            },
-        })
-        .collect();
-    json(&match d.result {
-        Ok(v) => DiagnosisJs { ok: true, code: None, message: None, verified: Some(v.into()), causes },
-        Err(e) => DiagnosisJs { ok: false, code: Some(e.code()), message: Some(e.to_string()), verified: None, causes },
-    })
+    let causes = array(d.causes.iter().map(|c| {
+        let cause = Obj::new().str("code", c.code()).str("explanation", &c.explain());
+        match c {
+            Cause::ClockSkew { seconds } => cause.num("seconds", *seconds),
+            _ => cause,
+        }
+        .end()
+    }));
+    match d.result {
+        Ok(v) => Obj::new().raw("ok", "true").raw("verified", &verified_json(&v)),
+        Err(e) => Obj::new().raw("ok", "false").str("code", e.code()).str("message", &e.to_string()),
+    }
+    .raw("causes", &causes)
+    .end()
 }
 
 /// The flat payload (SPEC §2) of a JSON body: `{"flat": {...}}` or an `invalid_payload` error.
@@ -394,20 +440,17 @@ pub fn flatten(body: &[u8]) -> String {
 #[wasm_bindgen(js_name = samplePayload)]
 #[must_use]
 pub fn sample_payload(event_type: &str) -> String {
-    sample_event(&EventType::parse(event_type)).map_or_else(|| String::from("{}"), |e| event_json(&e))
+    sample_event_json(&EventType::parse(event_type)).map_or_else(|| String::from("{}"), |e| event_json(&e))
 }
 
 /// `{"delays": [...], "attempts": 7, "totalSpan": seconds}`: the guide's table, from the core.
 #[wasm_bindgen(js_name = retrySchedule)]
 #[must_use]
 pub fn retry_schedule() -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct ScheduleJs<'a> {
-        delays: &'a [u64],
-        attempts: u32,
-        total_span: u64,
-    }
     let s = RetrySchedule::default();
-    json(&ScheduleJs { delays: s.delays(), attempts: s.attempts(), total_span: s.total_span() })
+    Obj::new()
+        .raw("delays", &array(s.delays().iter().map(u64::to_string)))
+        .num("attempts", s.attempts())
+        .num("totalSpan", s.total_span())
+        .end()
 }

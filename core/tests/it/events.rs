@@ -1,4 +1,7 @@
-use cstar_webhooks::{Event, EventData, EventType, Secret, Verifier, flatten, flatten_json, sample_event, sign};
+use cstar_webhooks::{
+    Event, EventData, EventEnvelope, EventType, Secret, Verifier, flatten, flatten_json, sample_event,
+    sample_event_json, sign,
+};
 use serde_json::Value;
 
 use crate::vectors;
@@ -11,6 +14,23 @@ fn parse_vectors() {
         let body = case["body"].as_str().unwrap();
         let expected = &case["expected"];
         let result = Event::from_slice(body.as_bytes());
+        // The serde-free envelope (the WASM build's) decides the same, with the same fields.
+        let lite = EventEnvelope::from_slice(body.as_bytes());
+        match (&result, &lite) {
+            (Ok(event), Ok(envelope)) => {
+                assert_eq!(envelope.id, event.id, "{name}");
+                assert_eq!(envelope.event_type, event.event_type, "{name}");
+                assert_eq!(envelope.created_at, event.created_at, "{name}");
+                assert_eq!(envelope.team_id, event.team_id, "{name}");
+                let keys: Vec<&str> = envelope.data.iter().map(|(k, _)| k.as_str()).collect();
+                assert_eq!(keys, event.data.keys().map(String::as_str).collect::<Vec<_>>(), "{name}");
+                assert_eq!(envelope.to_json(), event.to_json(), "{name}: to_json");
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a.message().split(" at ").next(), b.message().split(" at ").next(), "{name}");
+            }
+            _ => panic!("{name}: Event::from_slice {result:?} but EventEnvelope::from_slice {lite:?}"),
+        }
         if expected["ok"].as_bool().unwrap() {
             let event = result.unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(event.id, expected["id"].as_str().unwrap(), "{name}");
@@ -63,8 +83,10 @@ fn every_catalog_type_has_a_sample_that_parses_and_types() {
         assert!(!matches!(typed, EventData::Unknown), "{ty}");
         let reparsed = Event::from_slice(sample.to_json().as_bytes()).unwrap();
         assert_eq!(reparsed, sample);
+        assert_eq!(sample_event_json(ty).unwrap(), sample.to_json(), "{ty}: serde-free sample");
     }
     assert!(sample_event(&EventType::parse("ticket.merged")).is_none());
+    assert!(sample_event_json(&EventType::parse("ticket.merged")).is_none());
 }
 
 #[test]

@@ -12,6 +12,7 @@
 mod diagnose;
 mod engine;
 mod events;
+mod json;
 mod properties;
 mod signatures;
 
