@@ -250,6 +250,10 @@ impl Parser<'_> {
             self.digits()?;
         }
         let text = self.s.get(start..self.i).unwrap_or_default();
+        if overflows_f64(text) {
+            // serde_json (the `serde` path) refuses these: both paths must decide alike.
+            return self.fail();
+        }
         // The grammar above admits ASCII only.
         Ok(Json::Number(text.iter().copied().map(char::from).collect()))
     }
@@ -513,8 +517,78 @@ fn ascii_escape(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether a grammatical JSON number literal lies beyond `f64`'s range (it would round to
+/// infinity), decided on the decimal digits alone: no float parsing. Underflow is fine (it
+/// rounds to zero, as `serde_json` does).
+fn overflows_f64(literal: &[u8]) -> bool {
+    // The first 17 significant digits, how many there are, how many sit before the point,
+    // and the zeros between the point and the first significant digit.
+    let (mut head, mut significant, mut before_point, mut frac_zeros) = ([b'0'; 17], 0usize, 0i64, 0i64);
+    let (mut in_frac, mut in_exp, mut exp_negative, mut exp) = (false, false, false, 0i64);
+    for &b in literal {
+        match b {
+            b'.' => in_frac = true,
+            b'e' | b'E' => in_exp = true,
+            b'-' => exp_negative = in_exp,
+            b'0'..=b'9' if in_exp => exp = exp.saturating_mul(10).saturating_add(i64::from(b - b'0')),
+            b'0' if significant == 0 => frac_zeros += i64::from(in_frac),
+            b'0'..=b'9' => {
+                if let Some(slot) = head.get_mut(significant) {
+                    *slot = b;
+                }
+                significant += 1;
+                before_point += i64::from(!in_frac);
+            }
+            _ => {}
+        }
+    }
+    if significant == 0 {
+        return false;
+    }
+    let first = if before_point > 0 { before_point - 1 } else { -frac_zeros - 1 };
+    let magnitude = first.saturating_add(if exp_negative { -exp } else { exp });
+    // Halfway between f64::MAX and the next power of two rounds up to infinity.
+    magnitude > 308 || (magnitude == 308 && head >= *b"17976931348623158")
+}
+
 #[cfg(test)]
 mod tests {
+    use super::Json;
+
+    #[test]
+    fn number_range_matches_serde_json() {
+        for literal in [
+            "1e400",
+            "-1e309",
+            "1.8e308",
+            "1e99999999999999999999",
+            "179769313486231590000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+            "0.00000000000001e323",
+            "1.7976931348623159e308",
+            "1.7976931348623157e308",
+            "1.7976931348623157e307",
+            "0e999999",
+            "0.000e400",
+            "1e-400",
+            "-0.0",
+            "123.456e-7",
+            "0.1e309",
+        ] {
+            let serde_ok = serde_json::from_str::<serde_json::Value>(literal).is_ok();
+            assert_eq!(Json::parse(literal.as_bytes()).is_ok(), serde_ok, "{literal}");
+        }
+        for mantissa in
+            ["1", "-1", "9.99", "1.7976931348623157", "1.79769313486231", "1.8", "0.18", "0.0017", "17.9", "000"]
+        {
+            for exp in 300..=312 {
+                for literal in [alloc::format!("{mantissa}e{exp}"), alloc::format!("{mantissa}E+{exp}")] {
+                    let serde_ok = serde_json::from_str::<serde_json::Value>(&literal).is_ok();
+                    assert_eq!(Json::parse(literal.as_bytes()).is_ok(), serde_ok, "{literal}");
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
