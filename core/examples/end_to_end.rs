@@ -101,7 +101,7 @@ fn main() {
         attempt: 1,
         send_time: now(),
     };
-    let headers = delivery_headers(&info, core::slice::from_ref(&secret), body);
+    let headers = delivery_headers(&info, core::slice::from_ref(&secret), body).unwrap();
     println!("sender headers:");
     for (name, value) in &headers {
         println!("  {name}: {value}");
@@ -110,7 +110,7 @@ fn main() {
     println!("\n1. a fresh delivery:        {}", post(&listener, &verifier, &headers, body));
 
     let old = DeliveryInfo { send_time: now() - 600, ..info };
-    let replayed = delivery_headers(&old, core::slice::from_ref(&secret), body);
+    let replayed = delivery_headers(&old, core::slice::from_ref(&secret), body).unwrap();
     println!("2. replayed 10 minutes late: {}", post(&listener, &verifier, &replayed, body));
 
     let tampered = GUIDE_EXAMPLE.replace("\"normal\"", "\"urgent\"");

@@ -90,6 +90,48 @@ impl fmt::Display for VerifyError {
 
 impl core::error::Error for VerifyError {}
 
+/// Why [`sign`](crate::sign()) or [`delivery_headers`](crate::delivery_headers()) refused to
+/// sign: input that would produce a header no verifier accepts.
+///
+/// Every variant has the stable [`code`](Self::code) `invalid_argument` (the bindings' code
+/// for a bad argument) and a message naming the fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The list of secrets is empty: a header without `v1` is malformed.
+    NoSecret,
+    /// One of the secrets is the empty string (usually an unset environment variable).
+    EmptySecret,
+    /// The timestamp is negative: `t` is unsigned unix seconds, so verifiers refuse `t=-…`.
+    NegativeTimestamp,
+}
+
+impl SignError {
+    /// `"invalid_argument"`.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        "invalid_argument"
+    }
+
+    /// A plain-language explanation naming the fix.
+    #[must_use]
+    pub const fn description(&self) -> &'static str {
+        match self {
+            Self::NoSecret => "no secret to sign with: pass the webhook's signing secret (whsec_…)",
+            Self::EmptySecret => "a secret is the empty string (is the environment variable holding it set?)",
+            Self::NegativeTimestamp => "the timestamp must be unix seconds >= 0",
+        }
+    }
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+impl core::error::Error for SignError {}
+
 /// Why a body is not a valid event envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayloadError {

@@ -4,7 +4,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::signature::{Secret, sign};
+use crate::error::SignError;
+use crate::signature::{Secret, check_sign_input, sign_unchecked};
 use crate::time::{format_rfc3339, parse_rfc3339};
 
 /// `Content-Type` (always `application/json`).
@@ -45,15 +46,33 @@ pub struct DeliveryInfo<'a> {
 
 /// Builds the exact header set of one attempt, in SPEC §3 order, signing `body` at
 /// `info.send_time` with every secret (one `v1` each).
-#[must_use]
-pub fn delivery_headers(info: &DeliveryInfo<'_>, secrets: &[Secret], body: &[u8]) -> Vec<(&'static str, String)> {
+///
+/// # Errors
+///
+/// [`SignError`] as for [`sign`](crate::sign()): no secret, an empty secret, or a negative
+/// send time.
+pub fn delivery_headers(
+    info: &DeliveryInfo<'_>,
+    secrets: &[Secret],
+    body: &[u8],
+) -> Result<Vec<(&'static str, String)>, SignError> {
+    check_sign_input(secrets, info.send_time)?;
+    Ok(delivery_headers_unchecked(info, secrets, body))
+}
+
+/// [`delivery_headers`] for the engine, whose webhooks always hold valid secrets.
+pub(crate) fn delivery_headers_unchecked(
+    info: &DeliveryInfo<'_>,
+    secrets: &[Secret],
+    body: &[u8],
+) -> Vec<(&'static str, String)> {
     alloc::vec![
         (CONTENT_TYPE, String::from(CONTENT_TYPE_JSON)),
         (X_WEBHOOK_ID, String::from(info.webhook_id)),
         (X_EVENT_TYPE, String::from(info.event_type)),
         (X_EVENT_ID, String::from(info.event_id)),
         (X_TIMESTAMP, format_rfc3339(info.send_time)),
-        (X_SIGNATURE, sign(secrets, info.send_time, body)),
+        (X_SIGNATURE, sign_unchecked(secrets, info.send_time, body)),
         (X_DELIVERY_ATTEMPT, alloc::format!("{}", info.attempt)),
         (USER_AGENT, String::from(USER_AGENT_VALUE)),
     ]

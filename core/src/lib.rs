@@ -23,7 +23,7 @@ pub use engine::{
     Action, AttemptRecord, AttemptResult, Delivery, DeliveryId, DeliveryKind, DeliveryState, EngineError, HealthPolicy,
     OutgoingEvent, Scheduler, SchedulerConfig, SendRequest, WebhookConfig, WebhookHealth,
 };
-pub use error::{PayloadError, VerifyError};
+pub use error::{PayloadError, SignError, VerifyError};
 #[cfg(feature = "serde")]
 pub use event::{Event, EventData, flatten, sample_event, sample_events};
 pub use event::{

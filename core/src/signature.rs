@@ -6,7 +6,7 @@
 //!
 //! let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 //! let body = br#"{"id":"evt_1","type":"ticket.created"}"#;
-//! let header = sign(core::slice::from_ref(&secret), 1_711_800_000, body);
+//! let header = sign(core::slice::from_ref(&secret), 1_711_800_000, body).unwrap();
 //!
 //! let verified = Verifier::new([secret]).verify(Some(&header), body, 1_711_800_010).unwrap();
 //! assert_eq!(verified.scheme, Scheme::V1);
@@ -22,7 +22,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::error::VerifyError;
+use crate::error::{SignError, VerifyError};
 use crate::random::{RandomSource, push_base62};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -195,8 +195,32 @@ fn ct_eq32(a: &[u8; 32], b: &[u8; 32]) -> subtle::Choice {
 
 /// Signs `body` at `timestamp` (unix seconds) with each secret, returning the `X-Signature`
 /// value `t=<timestamp>,v1=<hex>[,v1=<hex>…]` (one `v1` per secret, in order).
-#[must_use]
-pub fn sign(secrets: &[Secret], timestamp: i64, body: &[u8]) -> String {
+///
+/// # Errors
+///
+/// [`SignError`] (code `invalid_argument`) when the header could never verify: no secret,
+/// an empty secret, or a negative timestamp.
+pub fn sign(secrets: &[Secret], timestamp: i64, body: &[u8]) -> Result<String, SignError> {
+    check_sign_input(secrets, timestamp)?;
+    Ok(sign_unchecked(secrets, timestamp, body))
+}
+
+/// The checks of [`sign`], shared with the header builder.
+pub(crate) fn check_sign_input(secrets: &[Secret], timestamp: i64) -> Result<(), SignError> {
+    if secrets.is_empty() {
+        Err(SignError::NoSecret)
+    } else if secrets.iter().any(|s| s.as_bytes().is_empty()) {
+        Err(SignError::EmptySecret)
+    } else if timestamp < 0 {
+        Err(SignError::NegativeTimestamp)
+    } else {
+        Ok(())
+    }
+}
+
+/// [`sign`] without its checks, for callers that hold them as invariants (the engine) or
+/// must produce a bad header on purpose (diagnosis, tests).
+pub(crate) fn sign_unchecked(secrets: &[Secret], timestamp: i64, body: &[u8]) -> String {
     let mut out = String::with_capacity(24 + secrets.len() * 68);
     out.push_str("t=");
     out.push_str(Digits::new(timestamp).as_str());

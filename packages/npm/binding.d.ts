@@ -138,6 +138,9 @@ export declare function samplePayload(eventType: string): string | null
 /**
  * Signs `body` at `timestamp` (unix seconds; now when absent) with every secret:
  * `t=<timestamp>,v1=<hex>[,v1=<hex>…]`.
+ *
+ * @throws Error with `code` = `invalid_argument` for no secret, an empty secret or a negative
+ * timestamp (a header no verifier would accept).
  */
 export declare function sign(body: Uint8Array | string, secrets: string | string[], timestamp?: number | undefined | null): string
 

@@ -207,6 +207,9 @@ export interface SignOptions {
 /**
  * Signs a body as cStar does: `t=<timestamp>,v1=<hex>`, one `v1` per secret, in order.
  * For tests of your receiver; senders use the reference sender.
+ *
+ * @throws `RangeError`/`TypeError` with `code` `invalid_argument` for no secret, an empty
+ * secret or a negative timestamp: a header no verifier would accept.
  */
 export declare function sign(payload: Payload, secrets: Secrets, options?: SignOptions): string
 

@@ -242,7 +242,11 @@ function parseEvent(payload) {
 function sign(payload, secrets, options) {
   const body = payloadArg(payload)
   const o = optionsArg(options)
-  return native.sign(body, secretsArg(secrets), integerArg(o.timestamp, 'options.timestamp'))
+  try {
+    return native.sign(body, secretsArg(secrets), integerArg(o.timestamp, 'options.timestamp'))
+  } catch (e) {
+    throw convertError(e)
+  }
 }
 
 function signLegacy(payload, secret) {

@@ -42,7 +42,7 @@ grep -q 'module CStarWebhooksFFI' Sources/CStarWebhooksFFI/module.modulemap || {
 # Every name the hand-written Swift relies on exists in the generated code.
 for sym in 'enum WebhookError' 'case MissingSignature(' 'case MalformedSignature(' 'case TimestampTooOld(' \
            'case TimestampInFuture(' 'case NoMatchingSignature(' 'case LegacyNotAllowed(' 'case InvalidPayload(' \
-           'case Other(' 'open class Verifier' 'func verify(body: Data, signature: String?, now: Int64? = nil)' \
+           'case InvalidArgument(' 'case Other(' 'open class Verifier' 'func verify(body: Data, signature: String?, now: Int64? = nil)' \
            'func constructEvent(body: Data, signature: String?, now: Int64? = nil)' 'public func parseHeaders(headers: [Header])' \
            'public func errorCodes()' 'public func errorForCode(code: String)' 'public func flatten(payload: String)' \
            'public func sign(body: Data, secrets: [String], timestamp: Int64)' 'public func retrySchedule()' \

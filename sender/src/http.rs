@@ -142,8 +142,13 @@ pub async fn send(
         attempt: req.attempt,
         send_time: req.send_time,
     };
+    // The store refuses webhooks without a secret, so this fails only on a corrupt row.
+    let headers = match delivery_headers(&info, req.secrets, req.body) {
+        Ok(headers) => headers,
+        Err(e) => return fail(Outcome::NetworkError(NetworkErrorKind::Other), e.to_string()),
+    };
     let mut builder = client.post(url);
-    for (name, value) in delivery_headers(&info, req.secrets, req.body) {
+    for (name, value) in headers {
         builder = builder.header(name, value);
     }
     let request = builder.body(req.body.to_vec());

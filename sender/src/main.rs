@@ -437,7 +437,7 @@ fn sign(args: &SignArgs) -> Result<(), String> {
         println!("{}", cstar_webhooks::sign_legacy(first, &body));
     } else {
         let t = args.timestamp.unwrap_or_else(|| SystemClock.now_s());
-        println!("{}", cstar_webhooks::sign(&secrets, t, &body));
+        println!("{}", cstar_webhooks::sign(&secrets, t, &body).map_err(|e| e.to_string())?);
     }
     Ok(())
 }

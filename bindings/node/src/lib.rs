@@ -12,9 +12,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cstar_webhooks::{
-    Cause, DEFAULT_TOLERANCE_SECS, DeliveryInfo, Event, EventType, RetrySchedule, Scheme, Secret, SignatureHeader,
-    Verified, Verifier, VerifyError, WebhookHeaders, delivery_headers, diagnose as core_diagnose, flatten_json,
-    sample_event, sign as core_sign, sign_legacy as core_sign_legacy,
+    Cause, DEFAULT_TOLERANCE_SECS, DeliveryInfo, Event, EventType, RetrySchedule, Scheme, Secret, SignError,
+    SignatureHeader, Verified, Verifier, VerifyError, WebhookHeaders, delivery_headers, diagnose as core_diagnose,
+    flatten_json, sample_event, sign as core_sign, sign_legacy as core_sign_legacy,
 };
 use napi::Either;
 use napi::bindgen_prelude::{External, Null};
@@ -28,6 +28,10 @@ fn error(code: &str, message: String) -> napi::Error<String> {
 }
 
 fn verify_error(e: &VerifyError) -> napi::Error<String> {
+    error(e.code(), e.to_string())
+}
+
+fn sign_error(e: &SignError) -> napi::Error<String> {
     error(e.code(), e.to_string())
 }
 
@@ -234,14 +238,17 @@ pub fn check_event(#[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>) 
 
 /// Signs `body` at `timestamp` (unix seconds; now when absent) with every secret:
 /// `t=<timestamp>,v1=<hex>[,v1=<hex>…]`.
+///
+/// @throws Error with `code` = `invalid_argument` for no secret, an empty secret or a negative
+/// timestamp (a header no verifier would accept).
 #[napi]
 #[allow(clippy::needless_pass_by_value)]
 pub fn sign(
     #[napi(ts_arg_type = "Uint8Array | string")] body: Body<'_>,
     #[napi(ts_arg_type = "string | string[]")] secrets: Secrets,
     timestamp: Option<i64>,
-) -> String {
-    core_sign(&self::secrets(secrets), timestamp.unwrap_or_else(now_unix), bytes(&body))
+) -> napi::Result<String, String> {
+    core_sign(&self::secrets(secrets), timestamp.unwrap_or_else(now_unix), bytes(&body)).map_err(|e| sign_error(&e))
 }
 
 /// Signs `body` with the legacy scheme: `sha256=<hex>`.
@@ -282,6 +289,7 @@ pub fn delivery_headers_pairs(
         send_time: timestamp.unwrap_or_else(now_unix),
     };
     Ok(delivery_headers(&info, &self::secrets(secrets), body)
+        .map_err(|e| sign_error(&e))?
         .into_iter()
         .map(|(name, value)| vec![String::from(name), value])
         .collect())

@@ -15,7 +15,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cstar_webhooks as core_api;
-use cstar_webhooks::{PayloadError, RetrySchedule, Secret, VerifyError};
+use cstar_webhooks::{PayloadError, RetrySchedule, Secret, SignError, VerifyError};
 use serde_json::{Map, Value};
 
 uniffi::setup_scaffolding!("cstar_webhooks");
@@ -80,6 +80,14 @@ pub enum WebhookError {
         /// What went wrong, with the parser's detail.
         reason: String,
     },
+    /// `invalid_argument`: an argument that could only produce something unusable, such as
+    /// signing with no secret, an empty secret or a negative timestamp.
+    InvalidArgument {
+        /// Always `"invalid_argument"`.
+        code: String,
+        /// What went wrong and the fix.
+        reason: String,
+    },
     /// A code from a newer core that this binding does not name yet (never produced by the
     /// core this package was built with: a test in each language checks that).
     Other {
@@ -101,6 +109,7 @@ impl WebhookError {
             | Self::NoMatchingSignature { code, .. }
             | Self::LegacyNotAllowed { code, .. }
             | Self::InvalidPayload { code, .. }
+            | Self::InvalidArgument { code, .. }
             | Self::Other { code, .. } => code,
         }
     }
@@ -114,6 +123,7 @@ impl WebhookError {
             | Self::NoMatchingSignature { reason, .. }
             | Self::LegacyNotAllowed { reason, .. }
             | Self::InvalidPayload { reason, .. }
+            | Self::InvalidArgument { reason, .. }
             | Self::Other { reason, .. } => reason,
         }
     }
@@ -146,6 +156,12 @@ impl From<VerifyError> for WebhookError {
             // the caller with its code.
             _ => Self::Other { code, reason },
         }
+    }
+}
+
+impl From<SignError> for WebhookError {
+    fn from(e: SignError) -> Self {
+        Self::InvalidArgument { code: String::from(e.code()), reason: String::from(e.description()) }
     }
 }
 
@@ -387,10 +403,12 @@ impl Verifier {
 
 /// Signs `body` at `timestamp` (unix seconds) with each secret:
 /// `t=<timestamp>,v1=<hex>[,v1=<hex>…]`, one `v1` per secret, in order.
+///
+/// Throws `InvalidArgument` for no secret, an empty secret or a negative timestamp (a header
+/// no verifier would accept).
 #[uniffi::export]
-#[must_use]
-pub fn sign(body: Body, secrets: Vec<String>, timestamp: i64) -> String {
-    core_api::sign(&secrets_of(secrets), timestamp, &body.0)
+pub fn sign(body: Body, secrets: Vec<String>, timestamp: i64) -> Result<String, WebhookError> {
+    Ok(core_api::sign(&secrets_of(secrets), timestamp, &body.0)?)
 }
 
 /// Signs `body` with the legacy scheme: `sha256=<hex>`.
@@ -411,9 +429,9 @@ pub struct Header {
 
 /// The full delivery header set of one attempt (SPEC §3 order), for receivers' tests: what
 /// cStar would send with `body`. The event id and type default to the body's own (when it is
-/// an event), the webhook id to `whk_test`, the attempt to 1 and the time to now.
+/// an event), the webhook id to `whk_test`, the attempt to 1 and the time to now. Throws
+/// `InvalidArgument` for no secret, an empty secret or a negative timestamp.
 #[uniffi::export(default(webhook_id = None, event_id = None, event_type = None, attempt = None, timestamp = None))]
-#[must_use]
 pub fn generate_test_headers(
     body: Body,
     secrets: Vec<String>,
@@ -422,7 +440,7 @@ pub fn generate_test_headers(
     event_type: Option<String>,
     attempt: Option<u32>,
     timestamp: Option<i64>,
-) -> Vec<Header> {
+) -> Result<Vec<Header>, WebhookError> {
     let parsed = core_api::Event::from_slice(&body.0).ok();
     let event_id = event_id.or_else(|| parsed.as_ref().map(|e| e.id.clone())).unwrap_or_default();
     let event_type =
@@ -435,10 +453,10 @@ pub fn generate_test_headers(
         attempt: attempt.unwrap_or(1),
         send_time: now_or_clock(timestamp),
     };
-    core_api::delivery_headers(&info, &secrets_of(secrets), &body.0)
+    Ok(core_api::delivery_headers(&info, &secrets_of(secrets), &body.0)?
         .into_iter()
         .map(|(name, value)| Header { name: String::from(name), value })
-        .collect()
+        .collect())
 }
 
 /// The cStar headers of a received request (names matched in any case; first value wins).

@@ -334,11 +334,13 @@ pub fn catalog() -> String {
     array(EventType::KNOWN.iter().map(type_info))
 }
 
-/// Signs `body` at `timestamp` (unix seconds) with every secret: the `X-Signature` value.
+/// Signs `body` at `timestamp` (unix seconds) with every secret: the `X-Signature` value, or
+/// `{"error":"invalid_argument","message"}` for input no verifier would accept (a header never
+/// starts with `{`).
 #[wasm_bindgen]
 #[must_use]
 pub fn sign(body: &[u8], secrets: Vec<String>, timestamp: i64) -> String {
-    core_sign(&self::secrets(secrets), timestamp, body)
+    core_sign(&self::secrets(secrets), timestamp, body).unwrap_or_else(|e| error_answer(e.code(), e.description()))
 }
 
 /// Signs `body` with the legacy scheme: `sha256=<hex>`.
@@ -373,8 +375,10 @@ pub fn delivery_headers_js(
         attempt,
         send_time: timestamp,
     };
-    let headers = delivery_headers(&info, &self::secrets(secrets), body);
-    array(headers.iter().map(|(name, value)| strings(&[name, value.as_str()])))
+    match delivery_headers(&info, &self::secrets(secrets), body) {
+        Ok(headers) => array(headers.iter().map(|(name, value)| strings(&[name, value.as_str()]))),
+        Err(e) => error_answer(e.code(), e.description()),
+    }
 }
 
 /// Finds the cStar headers among the `(names[i], values[i])` pairs (any case; the first

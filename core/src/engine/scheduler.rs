@@ -21,7 +21,7 @@ use super::delivery::{Action, AttemptResult, CancelReason, Delivery, DeliveryKin
 use super::health::{DisableReason, FailedAttempt, HealthPolicy, WebhookHealth};
 use super::{DeliveryId, EngineError};
 use crate::event::EventType;
-use crate::headers::{DeliveryInfo, delivery_headers};
+use crate::headers::{DeliveryInfo, delivery_headers_unchecked};
 use crate::retry::{DELIVERY_TIMEOUT_SECS, OutcomeClass, RetrySchedule, splitmix64};
 use crate::signature::Secret;
 
@@ -703,9 +703,9 @@ impl Scheduler {
         let headers = if w.expiring.iter().any(|(_, exp)| *exp > now) {
             let mut secrets = w.config.secrets.clone();
             secrets.extend(w.expiring.iter().filter(|(_, exp)| *exp > now).map(|(s, _)| s.clone()));
-            delivery_headers(&info, &secrets, &body)
+            delivery_headers_unchecked(&info, &secrets, &body)
         } else {
-            delivery_headers(&info, &w.config.secrets, &body)
+            delivery_headers_unchecked(&info, &w.config.secrets, &body)
         };
         Some(SendRequest {
             delivery_id: id,

@@ -95,7 +95,7 @@ fn guide_example_parses_round_trips_and_verifies() {
     let guide = file["parse"].as_array().unwrap().iter().find(|c| c["name"] == "guide_example").unwrap();
     let body = guide["body"].as_str().unwrap().as_bytes();
     let secret = Secret::new("whsec_2OXE2QJVNO8thS9FTKBHWmIPbLHo99B8");
-    let header = sign(core::slice::from_ref(&secret), 1_774_866_600, body);
+    let header = sign(core::slice::from_ref(&secret), 1_774_866_600, body).unwrap();
     let event = Verifier::new([secret]).construct_event(Some(&header), body, 1_774_866_600).unwrap();
     assert_eq!(event.event_type, EventType::TicketCreated);
     let EventData::Ticket { ticket, customer } = event.typed_data().unwrap() else { panic!("not a ticket") };

@@ -61,7 +61,7 @@ fn sign_vectors() {
         let name = case["name"].as_str().unwrap();
         let secrets = secrets(case);
         let header = match case["scheme"].as_str().unwrap() {
-            "v1" => sign(&secrets, case["timestamp"].as_i64().unwrap(), &body(case)),
+            "v1" => sign(&secrets, case["timestamp"].as_i64().unwrap(), &body(case)).unwrap(),
             "legacy" => sign_legacy(&secrets[0], &body(case)),
             other => panic!("{name}: unknown scheme {other}"),
         };
@@ -76,11 +76,40 @@ fn sign_vectors() {
 #[test]
 fn errors_never_reveal_the_expected_signature() {
     let secret = Secret::new("whsec_2OXE2QJVNO8thS9FTKBHWmIPbLHo99B8");
-    let good = sign(core::slice::from_ref(&secret), 1_711_800_000, b"{}");
+    let good = sign(core::slice::from_ref(&secret), 1_711_800_000, b"{}").unwrap();
     let expected_hex = good.split("v1=").nth(1).unwrap();
     let err = Verifier::new([secret.clone()]).verify(Some("t=1711800000,v1=00"), b"{}", 1_711_800_000).unwrap_err();
     assert!(!err.to_string().contains(expected_hex));
     assert!(!format!("{err:?}").contains(expected_hex));
     assert!(!format!("{secret:?}").contains("2OXE2QJ"));
     assert!(!format!("{:?}", Verifier::new([secret])).contains("2OXE2QJ"));
+}
+
+#[test]
+fn signing_refuses_input_that_could_never_verify() {
+    use cstar_webhooks::{DeliveryInfo, SignError, delivery_headers};
+    let good = Secret::new("whsec_2OXE2QJVNO8thS9FTKBHWmIPbLHo99B8");
+    let cases: [(&[Secret], i64, SignError); 4] = [
+        (&[], 1_711_800_000, SignError::NoSecret),
+        (&[Secret::new("")], 1_711_800_000, SignError::EmptySecret),
+        (&[good.clone(), Secret::new("")], 1_711_800_000, SignError::EmptySecret),
+        (core::slice::from_ref(&good), -1, SignError::NegativeTimestamp),
+    ];
+    for (secrets, t, expected) in cases {
+        assert_eq!(sign(secrets, t, b"{}"), Err(expected));
+        let info = DeliveryInfo {
+            webhook_id: "whk_1",
+            event_id: "evt_1",
+            event_type: "ticket.created",
+            attempt: 1,
+            send_time: t,
+        };
+        assert_eq!(delivery_headers(&info, secrets, b"{}"), Err(expected));
+        assert_eq!(expected.code(), "invalid_argument");
+        assert!(!expected.to_string().is_empty());
+    }
+    // The edges that are accepted: t = 0, and a header the verifier takes back.
+    let header = sign(core::slice::from_ref(&good), 0, b"{}").unwrap();
+    assert!(header.starts_with("t=0,v1="));
+    assert_eq!(Verifier::new([good]).verify(Some(&header), b"{}", 0).unwrap().timestamp, Some(0));
 }

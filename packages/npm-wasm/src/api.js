@@ -62,6 +62,7 @@ function createApi(raw, ready) {
   function answer(text) {
     const value = JSON.parse(text);
     if (value !== null && typeof value === 'object' && typeof value.error === 'string') {
+      if (value.error === INVALID_ARGUMENT) throw argumentError(value.message, RangeError);
       throw new WebhookVerificationError(value.error, value.message);
     }
     return value;
@@ -216,7 +217,8 @@ function createApi(raw, ready) {
     const body = payloadArg(payload);
     const o = optionsArg(options);
     const t = integerArg(o.timestamp, 'options.timestamp');
-    return raw.sign(body, secretsArg(secrets), BigInt(t === undefined ? nowSeconds() : t));
+    const header = raw.sign(body, secretsArg(secrets), BigInt(t === undefined ? nowSeconds() : t));
+    return header.startsWith('{') ? answer(header) : header;
   }
 
   /** The legacy `sha256=<hex>` value (HMAC over the body alone). */
@@ -242,7 +244,7 @@ function createApi(raw, ready) {
     const eventType = optionalString(o.eventType, 'options.eventType');
     const attempt = integerArg(o.attempt, 'options.attempt', 0, 0xffffffff);
     const t = integerArg(o.timestamp, 'options.timestamp');
-    const pairs = JSON.parse(
+    const pairs = answer(
       raw.deliveryHeaders(
         body,
         list,

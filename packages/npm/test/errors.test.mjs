@@ -165,6 +165,10 @@ describe('bad arguments: a clear invalid_argument error, never a crash', () => {
     bad(() => verify(BODY, HEADER, SECRET, { allowLegacy: 'no' }), /allowLegacy/)
     bad(() => verify(BODY, HEADER, SECRET, 42), /options/)
     bad(() => sign(BODY, SECRET, { timestamp: 1.5 }), /timestamp/)
+    // t=-1 could never verify (a signed t is malformed): refused by the core's signing check.
+    bad(() => sign(BODY, SECRET, { timestamp: -1 }), /timestamp/)
+    bad(() => generateTestHeaders(BODY, SECRET, { timestamp: -1 }), /timestamp/)
+    assert.match(sign(BODY, SECRET, { timestamp: 0 }), /^t=0,v1=[0-9a-f]{64}$/)
     bad(() => generateTestHeaders(BODY, SECRET, { attempt: -1 }), /attempt/)
     bad(() => generateTestHeaders(BODY, SECRET, { webhookId: 7 }), /webhookId/)
   })

@@ -198,6 +198,12 @@ def test_secrets_never_appear_in_reprs() -> None:
         (lambda: cw.parse_headers(42), cw.InvalidArgumentError),
         (lambda: cw.generate_test_headers(b"not an event", SECRET), cw.InvalidArgumentError),
         (lambda: cw.generate_test_headers(BODY, SECRET, attempt=-1), cw.InvalidArgumentError),
+        # Input whose header could never verify: the core's signing check refuses it.
+        (lambda: cw.sign(BODY, SECRET, timestamp=-1), cw.InvalidArgumentError),
+        (lambda: cw.sign(BODY, []), cw.InvalidArgumentError),
+        (lambda: cw.sign(BODY, [SECRET, ""]), cw.InvalidArgumentError),
+        (lambda: cw.generate_test_headers(BODY, SECRET, timestamp=-1), cw.InvalidArgumentError),
+        (lambda: cw.generate_test_headers(BODY, []), cw.InvalidArgumentError),
     ],
 )
 def test_other_bad_input(call: Any, exc: Type[Exception]) -> None:

@@ -48,8 +48,9 @@ module CstarWebhooks
 
   # Every error the library raises is one of the WebhookError::* classes (one per core code:
   # MissingSignature, MalformedSignature, TimestampTooOld, TimestampInFuture,
-  # NoMatchingSignature, LegacyNotAllowed, InvalidPayload, and Other for a code from a newer
-  # core). They all include this module, so `rescue CstarWebhooks::WebhookError => e` catches
+  # NoMatchingSignature, LegacyNotAllowed, InvalidPayload, InvalidArgument (signing input
+  # that could never verify: no secret, an empty secret, a negative timestamp), and Other for
+  # a code from a newer core). They all include this module, so `rescue CstarWebhooks::WebhookError => e` catches
   # any of them; `e.code` is the stable code, `e.reason` the explanation (never a secret).
   module WebhookError
     # Each variant class, keyed by its code (built from the core's codes, see .error_codes).

@@ -101,6 +101,21 @@ class TestApi < Minitest::Test
     assert_equal 0, v.verify(raw, CstarWebhooks.sign(raw, [SECRET], T), now: T).secret_index
   end
 
+  def test_signing_refuses_input_that_could_never_verify
+    calls = [
+      -> { CstarWebhooks.sign(sample_body, [], T) },
+      -> { CstarWebhooks.sign(sample_body, [SECRET, ''], T) },
+      -> { CstarWebhooks.sign(sample_body, SECRET, -1) },
+      -> { CstarWebhooks.generate_test_headers(sample_body, SECRET, timestamp: -1) }
+    ]
+    calls.each do |call|
+      err = assert_raises(CstarWebhooks::WebhookError::InvalidArgument, &call)
+      assert_equal 'invalid_argument', err.code
+      refute_empty err.reason
+    end
+    assert_match(/\At=0,v1=\h{64}\z/, CstarWebhooks.sign(sample_body, SECRET, 0))
+  end
+
   def test_samples_and_event_types
     types = CstarWebhooks.known_event_types
     assert_equal 14, types.size

@@ -30,7 +30,7 @@ fn sign_and_verify_round_trip_with_exit_codes() {
     let signed = run(&["sign", "--secret", secret, "--timestamp", "1774866600"], body);
     assert!(signed.status.success());
     let header = stdout(&signed);
-    assert_eq!(header, cstar_webhooks::sign(&[secret.into()], 1_774_866_600, body));
+    assert_eq!(header, cstar_webhooks::sign(&[secret.into()], 1_774_866_600, body).unwrap());
     let ok = run(&["verify", "--secret", secret, "--signature", &header, "--now", "1774866610"], body);
     assert!(ok.status.success());
     let v: Value = serde_json::from_str(&stdout(&ok)).unwrap();
@@ -45,6 +45,14 @@ fn sign_and_verify_round_trip_with_exit_codes() {
     let legacy = run(&["sign", "--secret", secret, "--legacy"], body);
     let no_legacy = run(&["verify", "--secret", secret, "--no-legacy", "--signature", &stdout(&legacy)], body);
     assert_eq!(stdout(&no_legacy), "legacy_not_allowed");
+    // Input that could never verify is refused, with the core's reason and nothing on stdout.
+    for args in [&["sign", "--secret", ""][..], &["sign", "--secret", secret, "--timestamp=-5"][..]] {
+        let refused = run(args, body);
+        assert!(!refused.status.success(), "{args:?}");
+        assert_eq!(stdout(&refused), "", "{args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("secret") || stderr.contains("timestamp"), "{args:?}: {stderr}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -147,8 +155,8 @@ async fn listen_verifies_deliveries() {
         .unwrap();
     let body = cstar_webhooks::sample_event(&cstar_webhooks::EventType::TicketCreated).unwrap().to_json();
     let now = cstar_webhooks_sender::clock::Clock::now_s(&cstar_webhooks_sender::clock::SystemClock);
-    let good = cstar_webhooks::sign(&[secret.into()], now, body.as_bytes());
-    let bad = cstar_webhooks::sign(&["whsec_wrong".into()], now, body.as_bytes());
+    let good = cstar_webhooks::sign(&[secret.into()], now, body.as_bytes()).unwrap();
+    let bad = cstar_webhooks::sign(&["whsec_wrong".into()], now, body.as_bytes()).unwrap();
     let http = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/hook");
     let mut statuses = Vec::new();

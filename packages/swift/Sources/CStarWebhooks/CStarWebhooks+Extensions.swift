@@ -8,7 +8,7 @@ extension WebhookError {
         switch self {
         case let .MissingSignature(code, _), let .MalformedSignature(code, _), let .TimestampTooOld(code, _),
              let .TimestampInFuture(code, _), let .NoMatchingSignature(code, _), let .LegacyNotAllowed(code, _),
-             let .InvalidPayload(code, _), let .Other(code, _):
+             let .InvalidPayload(code, _), let .InvalidArgument(code, _), let .Other(code, _):
             return code
         }
     }
@@ -18,7 +18,7 @@ extension WebhookError {
         switch self {
         case let .MissingSignature(_, reason), let .MalformedSignature(_, reason), let .TimestampTooOld(_, reason),
              let .TimestampInFuture(_, reason), let .NoMatchingSignature(_, reason), let .LegacyNotAllowed(_, reason),
-             let .InvalidPayload(_, reason), let .Other(_, reason):
+             let .InvalidPayload(_, reason), let .InvalidArgument(_, reason), let .Other(_, reason):
             return reason
         }
     }

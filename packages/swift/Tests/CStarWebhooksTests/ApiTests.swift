@@ -66,7 +66,7 @@ final class ApiTests: XCTestCase {
         XCTAssertEqual(eventTypeFromStr(value: "ticket.merged"), .unknown(value: "ticket.merged"))
         XCTAssertNil(sampleEvent(eventType: .unknown(value: "ticket.merged")))
         let body = try sampleBody()
-        let headers = generateTestHeaders(body: body, secrets: [secret], attempt: 2, timestamp: t)
+        let headers = try generateTestHeaders(body: body, secrets: [secret], attempt: 2, timestamp: t)
         XCTAssertEqual(headers.map { $0.name }, ["Content-Type", "X-Webhook-ID", "X-Event-Type", "X-Event-ID", "X-Timestamp", "X-Signature", "X-Delivery-Attempt", "User-Agent"])
         let parsed = parseHeaders(headers: headers)
         XCTAssertEqual(parsed.attempt, 2)
@@ -77,9 +77,25 @@ final class ApiTests: XCTestCase {
         XCTAssertNotNil(customer)
     }
 
+    func testSigningRefusesInputThatCouldNeverVerify() throws {
+        let body = try sampleBody()
+        let calls: [() throws -> Void] = [
+            { _ = try sign(body: body, secrets: [], timestamp: t) },
+            { _ = try sign(body: body, secrets: [secret, ""], timestamp: t) },
+            { _ = try sign(body: body, secrets: [secret], timestamp: -1) },
+            { _ = try generateTestHeaders(body: body, secrets: [secret], timestamp: -1) },
+        ]
+        for call in calls {
+            let e = webhookError(call)
+            XCTAssertEqual(e.map { caseName(of: $0) }, "invalid_argument")
+            XCTAssertEqual(e?.code, "invalid_argument")
+        }
+        XCTAssertTrue(try sign(body: body, secrets: [secret], timestamp: 0).hasPrefix("t=0,v1="))
+    }
+
     func testDiagnoseAndRetries() throws {
         let body = Data(#"{"id":"evt_1","type":"ticket.created","created_at":"x","team_id":"t","data":{"ticket":{"id":"tkt_1"}}}"#.utf8)
-        let skew = diagnose(body: body, signature: sign(body: body, secrets: [secret], timestamp: t - 1000), secrets: [secret], now: t)
+        let skew = try diagnose(body: body, signature: sign(body: body, secrets: [secret], timestamp: t - 1000), secrets: [secret], now: t)
         XCTAssertEqual(skew.causes.first { $0.code == "clock_skew" }?.clockSkewSeconds, -1000)
         XCTAssertEqual(retrySchedule(), [0, 30, 120, 600, 3600, 21600, 86400])
         XCTAssertEqual(retryNextDue(attempt: 1, failedAt: 1000), 1030)

@@ -84,6 +84,7 @@ func caseName(of error: WebhookError) -> String {
     case .NoMatchingSignature: return "no_matching_signature"
     case .LegacyNotAllowed: return "legacy_not_allowed"
     case .InvalidPayload: return "invalid_payload"
+    case .InvalidArgument: return "invalid_argument"
     case .Other: return "other"
     }
 }

@@ -48,7 +48,7 @@ final class VectorTests: XCTestCase {
             let timestamp = (c["timestamp"] as? NSNumber)?.int64Value
             let produced: String
             switch c["scheme"] as? String {
-            case "v1": produced = sign(body: body, secrets: secrets, timestamp: try XCTUnwrap(timestamp))
+            case "v1": produced = try sign(body: body, secrets: secrets, timestamp: XCTUnwrap(timestamp))
             case "legacy":
                 XCTAssertEqual(secrets.count, 1, name)
                 produced = signLegacy(body: body, secret: secrets[0])

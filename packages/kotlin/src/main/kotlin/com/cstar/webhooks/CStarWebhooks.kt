@@ -16,6 +16,7 @@ val WebhookException.code: String
         is WebhookException.NoMatchingSignature -> code
         is WebhookException.LegacyNotAllowed -> code
         is WebhookException.InvalidPayload -> code
+        is WebhookException.InvalidArgument -> code
         is WebhookException.Other -> code
     }
 
@@ -29,6 +30,7 @@ val WebhookException.reason: String
         is WebhookException.NoMatchingSignature -> reason
         is WebhookException.LegacyNotAllowed -> reason
         is WebhookException.InvalidPayload -> reason
+        is WebhookException.InvalidArgument -> reason
         is WebhookException.Other -> reason
     }
 

@@ -73,6 +73,22 @@ class ApiTest {
     }
 
     @Test
+    fun signingRefusesInputThatCouldNeverVerify() {
+        val body = sampleBody()
+        for (call in listOf<() -> Unit>(
+            { sign(body, listOf(), T) },
+            { sign(body, listOf(SECRET, ""), T) },
+            { sign(body, listOf(SECRET), -1) },
+            { generateTestHeaders(body, listOf(SECRET), timestamp = -1) },
+        )) {
+            val e = assertFailsWith<WebhookException.InvalidArgument> { call() }
+            assertEquals("invalid_argument", e.code)
+            assertTrue(e.reason.isNotEmpty())
+        }
+        assertTrue(sign(body, listOf(SECRET), 0).startsWith("t=0,v1="))
+    }
+
+    @Test
     fun badInputGetsStableCodes() {
         Verifier(listOf(SECRET)).use { v ->
             assertFailsWith<WebhookException.MissingSignature> { v.verify(byteArrayOf(), null, T) }
