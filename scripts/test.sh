@@ -33,6 +33,7 @@ step "no_std build: wasm32-unknown-unknown" \
   cargo build -p cstar-webhooks --no-default-features --target wasm32-unknown-unknown --locked
 step "docs build (deny warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc -p cstar-webhooks --no-deps --locked
 step "example: dispatcher over loopback HTTP" cargo run -q -p cstar-webhooks --example dispatcher --locked -- --http
+step "example: async dispatcher (tokio + reqwest, examples/dispatcher) over loopback" cargo run -q -p cstar-webhooks-dispatcher-example --locked
 step "example: end-to-end receiver demo" cargo run -q -p cstar-webhooks --example end_to_end --locked
 step "benches compile" cargo bench -p cstar-webhooks --no-run --locked
 
