@@ -36,6 +36,10 @@ pub struct DispatchConfig {
     pub attempt_timeout: Duration,
     /// How long shutdown waits for in-flight attempts before releasing them.
     pub shutdown_grace: Duration,
+    /// How often (on the dispatcher's clock) every webhook's failure run is checked against
+    /// the auto-disable rule, besides the check after each failure: a run can come of age
+    /// with no new failure to trigger it.
+    pub health_sweep_ms: i64,
 }
 
 impl Default for DispatchConfig {
@@ -49,6 +53,7 @@ impl Default for DispatchConfig {
             attempt_timeout: Duration::from_secs(cstar_webhooks::retry::DELIVERY_TIMEOUT_SECS),
             poll_interval: Duration::from_millis(500),
             shutdown_grace: Duration::from_secs(12),
+            health_sweep_ms: 60_000,
         }
     }
 }
@@ -93,9 +98,15 @@ impl Dispatcher {
         let mut tasks = JoinSet::new();
         let (writer_tx, writer_rx) = mpsc::channel(4096);
         let writer = tokio::spawn(Arc::clone(&self).writer(writer_rx));
+        let mut last_sweep = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            let now = self.clock.now_ms();
+            if last_sweep.is_none_or(|at: i64| now.saturating_sub(at) >= self.config.health_sweep_ms) {
+                last_sweep = Some(now);
+                self.sweep_health(now).await;
             }
             while tasks.try_join_next().is_some() {}
             let mut free = u32::try_from(permits.available_permits()).unwrap_or(u32::MAX);
@@ -175,6 +186,26 @@ impl Dispatcher {
         drop(writer_tx);
         let _ = writer.await;
         tracing::info!("dispatcher stopped");
+    }
+
+    /// Applies the auto-disable rule (SPEC §8) to every enabled webhook in a failure run: the
+    /// writer checks it after each failure, this catches a run that reaches its age with no
+    /// new failure (retries exhausted, no new events).
+    async fn sweep_health(&self, now: i64) {
+        let rule = self.config.health;
+        let outcome = blocking(&self.store, move |s| {
+            let mut disabled = Vec::new();
+            for hook in s.list_webhooks()? {
+                if let Some(reason) = auto_disable_reason(&rule, &hook, now) {
+                    if s.auto_disable(&hook.id, &reason, now)? {
+                        disabled.push((hook.id, reason));
+                    }
+                }
+            }
+            Ok::<_, crate::store::StoreError>(disabled)
+        })
+        .await;
+        log_disabled(outcome);
     }
 
     async fn idle_wait(&self) -> Duration {
@@ -282,19 +313,24 @@ impl Dispatcher {
                 Ok::<_, crate::store::StoreError>(disabled)
             })
             .await;
-            match outcome {
-                Some(Ok(disabled)) => {
-                    for (id, reason) in disabled {
-                        tracing::warn!(webhook = %id, %reason, "webhook auto-disabled");
-                    }
-                }
-                Some(Err(e)) => tracing::error!(error = %e, "recording attempts failed"),
-                None => tracing::error!("recording attempts panicked"),
-            }
+            log_disabled(outcome);
             for ack in acks {
                 let _ = ack.send(());
             }
         }
+    }
+}
+
+/// Logs the webhooks a store transaction auto-disabled, or why it failed.
+fn log_disabled(outcome: Option<Result<Vec<(String, String)>, crate::store::StoreError>>) {
+    match outcome {
+        Some(Ok(disabled)) => {
+            for (id, reason) in disabled {
+                tracing::warn!(webhook = %id, %reason, "webhook auto-disabled");
+            }
+        }
+        Some(Err(e)) => tracing::error!(error = %e, "recording attempts or checking health failed"),
+        None => tracing::error!("the store task panicked"),
     }
 }
 

@@ -230,6 +230,42 @@ async fn auto_disables_after_a_long_failure_run() {
 }
 
 #[tokio::test]
+async fn a_failure_run_that_comes_of_age_disables_without_a_new_failure() {
+    let rx = Receiver::start().await;
+    rx.set_default(Reply::Status(500));
+    let mut settings = dev_settings();
+    settings.retry_delays = Some(vec![0, 60]);
+    settings.disable_after = Duration::from_secs(600);
+    settings.disable_after_failures = 4;
+    let s = Sender::start(settings).await;
+    let (wid, _) = s.create(&rx.url("/"), &["*"], false).await;
+    s.publish("ticket.created").await;
+    s.publish("ticket.updated").await;
+    wait_for("first attempts", || rx.count() == 2).await;
+    // Move the clock only once both results are recorded (their retries are due at +60 s).
+    wait_until("first results recorded", || async {
+        let waiting = s.deliveries("?status=scheduled").await;
+        waiting.len() == 2 && waiting.iter().all(|d| d["attempts"] == 1)
+    })
+    .await;
+    s.advance_s(60);
+    wait_for("retries", || rx.count() == 4).await;
+    wait_until("both failed", || async { s.deliveries("?status=failed").await.len() == 2 }).await;
+    // Four failures, but the run is 60 s old: still enabled, nothing left to send.
+    let status = || async { s.req("GET", &format!("/v1/webhooks/{wid}/status"), None).await.1 };
+    let st = status().await;
+    assert_eq!(st["enabled"], true, "{st}");
+    assert_eq!(st["failure_run"]["failed_attempts"], 4, "{st}");
+    // 10 minutes after the run began, with no new attempt, the sweep disables it.
+    s.advance_s(540);
+    wait_until("auto-disabled by the sweep", || async { status().await["enabled"] == false }).await;
+    let st = status().await;
+    assert!(st["disabled"]["reason"].as_str().unwrap().starts_with("failure_run"), "{st}");
+    assert_eq!(rx.count(), 4, "no attempt was needed to notice");
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn graceful_shutdown_lets_an_attempt_in_flight_finish() {
     let rx = Receiver::start().await;
     rx.set_default(Reply::Sleep(Duration::from_millis(300)));

@@ -80,7 +80,12 @@ async fn disable_cancels_waiting_deliveries_which_replay_sends_once() {
     let s = Sender::dev().await;
     let (wid, _) = s.create(&rx.url("/"), &["*"], false).await;
     s.publish("article.published").await;
-    wait_until("scheduled", || async { s.deliveries("?status=scheduled").await.len() == 1 }).await;
+    // The first attempt failed and its retry is waiting (not merely published and not yet sent).
+    wait_for("first attempt", || rx.count() == 1).await;
+    wait_until("retry scheduled", || async {
+        s.deliveries("?status=scheduled").await.first().is_some_and(|d| d["attempts"] == 1)
+    })
+    .await;
     let (status, v) = s.req("POST", &format!("/v1/webhooks/{wid}/disable"), Some(r#"{"reason":"maintenance"}"#)).await;
     assert_eq!(status, 200);
     assert_eq!(v["disabled"]["by"], "user");
