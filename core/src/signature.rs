@@ -207,12 +207,17 @@ pub fn sign(secrets: &[Secret], timestamp: i64, body: &[u8]) -> Result<String, S
 
 /// The checks of [`sign`], shared with the header builder.
 pub(crate) fn check_sign_input(secrets: &[Secret], timestamp: i64) -> Result<(), SignError> {
+    check_secrets(secrets)?;
+    if timestamp < 0 { Err(SignError::NegativeTimestamp) } else { Ok(()) }
+}
+
+/// Whether `secrets` can sign: at least one, none empty (shared with the engine's webhook
+/// validation).
+pub(crate) fn check_secrets(secrets: &[Secret]) -> Result<(), SignError> {
     if secrets.is_empty() {
         Err(SignError::NoSecret)
     } else if secrets.iter().any(|s| s.as_bytes().is_empty()) {
         Err(SignError::EmptySecret)
-    } else if timestamp < 0 {
-        Err(SignError::NegativeTimestamp)
     } else {
         Ok(())
     }

@@ -15,7 +15,7 @@ use crate::http::{AttemptRequest, SendResult, send};
 use crate::metrics::Metrics;
 use crate::rules::{HealthRule, auto_disable_reason, next_state};
 use crate::ssrf::Policy;
-use crate::store::{AttemptRecord, Claimed, Completion, Next, Store};
+use crate::store::{AttemptRecord, Claimed, Completion, Next, Store, StoreError, Webhook};
 
 /// Dispatcher settings.
 #[derive(Debug, Clone)]
@@ -193,18 +193,7 @@ impl Dispatcher {
     /// new failure (retries exhausted, no new events).
     async fn sweep_health(&self, now: i64) {
         let rule = self.config.health;
-        let outcome = blocking(&self.store, move |s| {
-            let mut disabled = Vec::new();
-            for hook in s.list_webhooks()? {
-                if let Some(reason) = auto_disable_reason(&rule, &hook, now) {
-                    if s.auto_disable(&hook.id, &reason, now)? {
-                        disabled.push((hook.id, reason));
-                    }
-                }
-            }
-            Ok::<_, crate::store::StoreError>(disabled)
-        })
-        .await;
+        let outcome = blocking(&self.store, move |s| disable_where_due(s, &rule, s.list_webhooks()?, now)).await;
         log_disabled(outcome);
     }
 
@@ -300,17 +289,11 @@ impl Dispatcher {
             let now = self.clock.now_ms();
             let outcome = blocking(&self.store, move |s| {
                 s.complete_attempts(&completions)?;
-                let mut disabled = Vec::new();
+                let mut hooks = Vec::with_capacity(failing.len());
                 for id in failing {
-                    if let Some(hook) = s.get_webhook(&id)? {
-                        if let Some(reason) = auto_disable_reason(&rule, &hook, now) {
-                            if s.auto_disable(&id, &reason, now)? {
-                                disabled.push((id, reason));
-                            }
-                        }
-                    }
+                    hooks.extend(s.get_webhook(&id)?);
                 }
-                Ok::<_, crate::store::StoreError>(disabled)
+                disable_where_due(s, &rule, hooks, now)
             })
             .await;
             log_disabled(outcome);
@@ -321,8 +304,27 @@ impl Dispatcher {
     }
 }
 
+/// Auto-disables each of `hooks` whose failure run the rule condemns at `now`; returns the
+/// ids disabled, with the recorded reason.
+fn disable_where_due(
+    s: &dyn Store,
+    rule: &HealthRule,
+    hooks: Vec<Webhook>,
+    now: i64,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut disabled = Vec::new();
+    for hook in hooks {
+        if let Some(reason) = auto_disable_reason(rule, &hook, now) {
+            if s.auto_disable(&hook.id, &reason, now)? {
+                disabled.push((hook.id, reason));
+            }
+        }
+    }
+    Ok(disabled)
+}
+
 /// Logs the webhooks a store transaction auto-disabled, or why it failed.
-fn log_disabled(outcome: Option<Result<Vec<(String, String)>, crate::store::StoreError>>) {
+fn log_disabled(outcome: Option<Result<Vec<(String, String)>, StoreError>>) {
     match outcome {
         Some(Ok(disabled)) => {
             for (id, reason) in disabled {

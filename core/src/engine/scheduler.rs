@@ -23,7 +23,7 @@ use super::{DeliveryId, EngineError};
 use crate::event::EventType;
 use crate::headers::{DeliveryInfo, delivery_headers_unchecked};
 use crate::retry::{DELIVERY_TIMEOUT_SECS, OutcomeClass, RetrySchedule, splitmix64};
-use crate::signature::Secret;
+use crate::signature::{Secret, check_secrets};
 
 /// The default lease on an attempt handed out by [`Scheduler::due`]: 60 s, well beyond the
 /// 10 s delivery timeout. An attempt whose result is not reported within its lease counts as
@@ -108,10 +108,7 @@ impl WebhookConfig {
         if self.events.is_empty() || !self.events.iter().all(|f| valid_filter(f)) {
             return Err(EngineError::InvalidEventFilter);
         }
-        if self.secrets.is_empty() || self.secrets.iter().any(|s| s.as_bytes().is_empty()) {
-            return Err(EngineError::NoSecret);
-        }
-        Ok(())
+        check_secrets(&self.secrets).map_err(|_| EngineError::NoSecret)
     }
 
     /// Whether the filter selects `event_type`.
@@ -349,9 +346,7 @@ impl Scheduler {
         now: i64,
         keep_old_secs: u64,
     ) -> Result<(), EngineError> {
-        if new_secret.as_bytes().is_empty() {
-            return Err(EngineError::NoSecret);
-        }
+        check_secrets(core::slice::from_ref(&new_secret)).map_err(|_| EngineError::NoSecret)?;
         let w = self.webhook_mut(id)?;
         let until = now.saturating_add_unsigned(keep_old_secs);
         w.expiring.retain(|(_, exp)| *exp > now);
